@@ -1,0 +1,143 @@
+//! The error type of glyph-level reading and writing.
+
+use thiserror::Error;
+
+/// Everything that can go wrong reading or writing a glyph stream.
+///
+/// Every variant that comes from reading names the byte `offset` (from the start of the stream)
+/// where the problem was found, and what was expected and found there.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input is shorter than the smallest stream the format allows.
+    #[error("stream of {len} bytes is too short: a v1 stream has at least {min} (header and checksum)")]
+    TooShort {
+        /// Length of the input.
+        len: usize,
+        /// The smallest possible stream.
+        min: usize,
+    },
+    /// The stored checksum does not match the one computed over the bytes before it.
+    #[error("checksum mismatch at byte {offset}: stored {stored:#06x}, computed {computed:#06x}")]
+    ChecksumMismatch {
+        /// Offset of the stored checksum.
+        offset: usize,
+        /// The checksum the stream carries.
+        stored: u32,
+        /// The checksum of the bytes it covers.
+        computed: u32,
+    },
+    /// The header's version field names a version this reader does not know.
+    #[error("unsupported format version {version} at byte {offset} (expected {expected})")]
+    UnsupportedVersion {
+        /// Offset of the version field.
+        offset: usize,
+        /// The version found.
+        version: u8,
+        /// The version this reader handles.
+        expected: u8,
+    },
+    /// The header sets flag bits that no version of the format defines.
+    #[error("unknown header flags {flags:#04x} at byte {offset} (no flags are defined)")]
+    UnknownFlags {
+        /// Offset of the flags field.
+        offset: usize,
+        /// The flag bits found.
+        flags: u8,
+    },
+    /// A primitive id of 30 or less written with the escape byte, which only ids 31–255 use.
+    #[error("non-canonical primitive escape at byte {offset}: id {id} fits in the first byte")]
+    NonCanonicalEscape {
+        /// Offset of the glyph.
+        offset: usize,
+        /// The escaped id.
+        id: u8,
+    },
+    /// A payload length below 128 written in the two-byte form.
+    #[error("non-canonical length prefix at byte {offset}: length {length} fits in one byte")]
+    NonCanonicalLength {
+        /// Offset of the length prefix.
+        offset: usize,
+        /// The length it encodes.
+        length: usize,
+    },
+    /// A value payload that is not UTF-8.
+    #[error("invalid UTF-8 in value at byte {offset}")]
+    InvalidUtf8 {
+        /// Offset of the first byte that is not valid UTF-8.
+        offset: usize,
+    },
+    /// A glyph that runs past the end of the glyph bytes.
+    #[error("glyph cut short at byte {offset}: {needed} more bytes needed, {available} left")]
+    UnexpectedEnd {
+        /// Offset where the missing bytes should start.
+        offset: usize,
+        /// How many bytes the glyph still needs.
+        needed: usize,
+        /// How many glyph bytes are left.
+        available: usize,
+    },
+    /// The glyph bytes hold fewer glyphs than the header's count says.
+    #[error("header declares {declared} glyphs but the stream ends after {found}, at byte {offset}")]
+    GlyphCountMismatch {
+        /// Offset where the next glyph should have started.
+        offset: usize,
+        /// The count in the header.
+        declared: usize,
+        /// The glyphs actually present.
+        found: usize,
+    },
+    /// Bytes after the last glyph the header declares, before the checksum.
+    #[error("{count} trailing bytes at byte {offset} after the {declared} glyphs the header declares")]
+    TrailingBytes {
+        /// Offset of the first extra byte.
+        offset: usize,
+        /// How many extra bytes there are.
+        count: usize,
+        /// The count in the header.
+        declared: usize,
+    },
+    /// A write would need more glyphs than the format's count field holds.
+    #[error("too many glyphs for format v1: its 12-bit count holds at most {limit} (use format v2)")]
+    TooManyGlyphs {
+        /// The most glyphs a stream may hold.
+        limit: usize,
+    },
+    /// A write of a payload longer than the format's length prefix holds.
+    #[error("payload of {length} bytes is too long for format v1: at most {limit} (use format v2)")]
+    PayloadTooLong {
+        /// The payload's length.
+        length: usize,
+        /// The longest payload the format holds.
+        limit: usize,
+    },
+    /// A context id that does not fit the header's field.
+    #[error("context id {context_id} does not fit format v1's 12-bit field (at most {limit})")]
+    ContextIdTooLarge {
+        /// The context id asked for.
+        context_id: u16,
+        /// The largest context id.
+        limit: u16,
+    },
+}
+
+impl Error {
+    /// The byte offset the error points at, for errors found while reading.
+    pub fn offset(&self) -> Option<usize> {
+        match *self {
+            Error::TooShort { len, .. } => Some(len),
+            Error::ChecksumMismatch { offset, .. }
+            | Error::UnsupportedVersion { offset, .. }
+            | Error::UnknownFlags { offset, .. }
+            | Error::NonCanonicalEscape { offset, .. }
+            | Error::NonCanonicalLength { offset, .. }
+            | Error::InvalidUtf8 { offset }
+            | Error::UnexpectedEnd { offset, .. }
+            | Error::GlyphCountMismatch { offset, .. }
+            | Error::TrailingBytes { offset, .. } => Some(offset),
+            Error::TooManyGlyphs { .. } | Error::PayloadTooLong { .. } | Error::ContextIdTooLarge { .. } => {
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! ΣLANG glyphs and glyph streams on the wire.
+//!
+//! A *glyph* is the unit of a ΣLANG byte stream: a type, a primitive and an optional payload. This
+//! crate reads and writes glyph streams and knows nothing of what the glyphs mean as a tree; that
+//! is `sigma-tree` (the tree) and `sigma-codec` (tree ↔ glyphs).
+//!
+//! - [`v1`]: format v1, the Python reference's wire format, byte for byte (DESIGN §4.1–4.2): a
+//!   [`v1::Writer`] that appends to a caller's reusable buffer and a zero-copy [`v1::Reader`] whose
+//!   glyphs borrow their payloads from the input.
+//!
+//! **Layer 1.** Depends only on `sigma-primitives`. Nothing here does I/O, and nothing here panics
+//! on input: every read is checked, and every failure is an [`Error`] that carries the byte offset.
+//!
+//! ```
+//! use sigma_glyph::v1::{GlyphKind, Reader, Writer};
+//! use sigma_primitives::Primitive;
+//!
+//! let mut buf = Vec::new();
+//! let mut writer = Writer::new(&mut buf, 0)?;
+//! writer.glyph(GlyphKind::Primitive, Primitive::ENTITY, Some(b"user"))?;
+//! writer.finish();
+//! assert_eq!(buf, [0x40, 0, 0, 1, 0x20, 4, b'u', b's', b'e', b'r', 0x42, 0x2e]);
+//!
+//! let reader = Reader::new(&buf)?;
+//! assert_eq!(reader.header().glyph_count, 1);
+//! let glyphs: Vec<_> = reader.collect::<Result<_, _>>()?;
+//! assert_eq!(glyphs[0].payload.text(), Some("user"));
+//! # Ok::<(), sigma_glyph::Error>(())
+//! ```
+
+mod error;
+pub mod v1;
+
+pub use error::Error;

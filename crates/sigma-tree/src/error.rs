@@ -1,0 +1,62 @@
+//! The error type of tree building and of reading tree JSON.
+
+use thiserror::Error;
+
+/// Everything that can go wrong building a tree or reading one from text.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The tree would have more nodes than a `u32` index can name.
+    #[error("tree too large: more than {limit} nodes")]
+    TooManyNodes {
+        /// The most nodes a tree holds.
+        limit: u64,
+    },
+    /// The tree's values would take more bytes than a `u32` offset can reach.
+    #[error("tree too large: values take more than {limit} bytes in all")]
+    ValuesTooLarge {
+        /// The most value bytes a tree holds.
+        limit: u64,
+    },
+    /// `close` with no open node.
+    #[error("close without an open node")]
+    NothingToClose,
+    /// A second root: a tree has exactly one.
+    #[error("a tree has exactly one root; a second top-level node was started")]
+    SecondRoot,
+    /// `finish` with nodes still open.
+    #[error("{open} nodes are still open")]
+    Unclosed {
+        /// How many nodes are still open.
+        open: usize,
+    },
+    /// `finish` before any node was added.
+    #[error("empty tree: a tree has at least its root")]
+    Empty,
+    /// Text that is not well-formed JSON.
+    #[error("invalid JSON at byte {offset}: {message}")]
+    Json {
+        /// Offset of the problem in the input.
+        offset: usize,
+        /// What is wrong.
+        message: &'static str,
+    },
+    /// Well-formed JSON that is not a tree in the tree JSON form.
+    #[error("not a tree at byte {offset}: {message}")]
+    TreeJson {
+        /// Offset of the problem in the input.
+        offset: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The byte offset the error points at, for errors from reading text.
+    pub fn offset(&self) -> Option<usize> {
+        match *self {
+            Error::Json { offset, .. } | Error::TreeJson { offset, .. } => Some(offset),
+            _ => None,
+        }
+    }
+}
