@@ -1,1 +1,65 @@
-//! placeholder
+//! ΣLANG encode and decode: the public face of the workspace.
+//!
+//! - [`v1`]: format v1, the Python reference's wire format, byte for byte where the reference is
+//!   right, and refusing (with an error naming the limit) what v1 cannot hold.
+//! - [`decode`] detects the format from the first byte and decodes.
+//! - [`inspect`] renders an annotated listing of a stream, for people.
+//!
+//! Every decoder treats its input as hostile: it checks lengths and the checksum before parsing,
+//! never panics, never recurses per tree level, and reports every problem as an [`Error`] with the
+//! byte offset where it was found.
+//!
+//! **Layer 4.** Depends on `sigma-primitives`, `sigma-glyph` and `sigma-tree` (and, once sessions
+//! arrive, `sigma-delta`). Does no I/O: bytes in, bytes out; the `sigma` command reads and writes
+//! files.
+//!
+//! ```
+//! use sigma_tree::samples;
+//!
+//! let tree = samples::medium();
+//! let bytes = sigma_codec::v1::encode(&tree)?;
+//! assert_eq!(bytes.len(), 33);
+//! assert_eq!(&bytes[..4], &[0x40, 0x00, 0x00, 0x06]); // version 1, context 0, 6 glyphs
+//! assert_eq!(sigma_codec::decode(&bytes)?, tree);
+//! # Ok::<(), sigma_codec::Error>(())
+//! ```
+
+mod error;
+pub mod inspect;
+pub mod v1;
+
+pub use error::Error;
+pub use sigma_tree::{Tree, TreeBuilder};
+
+/// A wire format, as told by a stream's first byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// The reference's format: the first byte is 0x40–0x7F (version 1 in its top two bits).
+    V1,
+}
+
+impl Format {
+    /// The format's name on the command line (`v1`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::V1 => "v1",
+        }
+    }
+}
+
+/// The format of `bytes`, from its first byte alone.
+pub fn detect(bytes: &[u8]) -> Result<Format, Error> {
+    match bytes.first() {
+        None => Err(Error::EmptyInput),
+        Some(0x40..=0x7F) => Ok(Format::V1),
+        Some(&byte) => Err(Error::UnknownFormat { byte }),
+    }
+}
+
+/// Decodes one tree, whatever its format.
+pub fn decode(bytes: &[u8]) -> Result<Tree, Error> {
+    match detect(bytes)? {
+        Format::V1 => v1::decode(bytes),
+    }
+}

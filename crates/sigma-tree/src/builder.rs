@@ -81,6 +81,11 @@ impl TreeBuilder {
         self.open.len()
     }
 
+    /// Index of the innermost open node, if any.
+    pub fn innermost_open(&self) -> Option<usize> {
+        self.open.last().map(|&index| index as usize)
+    }
+
     /// Value bytes added so far.
     pub fn value_bytes(&self) -> usize {
         self.tree.values.len()

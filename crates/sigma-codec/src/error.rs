@@ -1,0 +1,139 @@
+//! `sigma_codec::Error`: the one error type of the public API.
+
+use thiserror::Error;
+
+/// Everything encoding or decoding can report.
+///
+/// Decoding errors name the byte offset where the problem was found ([`Error::offset`]);
+/// encoding refusals name the node (its pre-order index) and the limit it breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A glyph-level problem: length, checksum, header, escape, length prefix, UTF-8, count.
+    #[error(transparent)]
+    Glyph(#[from] sigma_glyph::Error),
+    /// A tree-level problem (a tree too large for the arena, or bad tree JSON).
+    #[error(transparent)]
+    Tree(#[from] sigma_tree::Error),
+    /// The first byte is neither a v1 header (0x40–0x7F) nor any other known format.
+    #[error("unknown format at byte 0: first byte {byte:#04x} is not a ΣLANG v1 header (0x40-0x7f)")]
+    UnknownFormat {
+        /// The first byte.
+        byte: u8,
+    },
+    /// Empty input.
+    #[error("empty input at byte 0: no ΣLANG stream")]
+    EmptyInput,
+    /// There is nothing to encode.
+    #[error("cannot encode an empty tree (it has no root)")]
+    EmptyTree,
+    /// A tree needs more glyphs than format v1 can count.
+    #[error("tree needs {glyphs} glyphs but format v1 holds at most {limit} (12-bit count); use format v2")]
+    V1TooManyGlyphs {
+        /// Glyphs the tree needs: one per node and one end marker per node with children.
+        glyphs: usize,
+        /// The most glyphs a v1 stream holds.
+        limit: usize,
+    },
+    /// A value longer than format v1's length prefix holds.
+    #[error("node {node} has a value of {length} bytes but format v1 holds at most {limit}; use format v2")]
+    V1ValueTooLong {
+        /// Pre-order index of the node.
+        node: usize,
+        /// The value's length in bytes.
+        length: usize,
+        /// The longest value v1 holds.
+        limit: usize,
+    },
+    /// A leaf with primitive 0x0B inside a composite: v1 would read it as an end marker.
+    #[error(
+        "node {node} is a COMPOSITE (0x0B) leaf inside a composite, which format v1 cannot tell \
+         from its end marker; use format v2"
+    )]
+    V1EndMarkerLeaf {
+        /// Pre-order index of the node.
+        node: usize,
+    },
+    /// A stream with no glyphs.
+    #[error("stream holds no glyphs (byte {offset})")]
+    NoGlyphs {
+        /// Offset where the first glyph should start.
+        offset: usize,
+    },
+    /// A glyph whose type cannot stand where it stands.
+    #[error("unexpected {kind} glyph at byte {offset} inside a tree")]
+    UnexpectedGlyph {
+        /// Offset of the glyph.
+        offset: usize,
+        /// Its type, by name.
+        kind: &'static str,
+    },
+    /// A COMPOSITE glyph followed at once by its end marker: the reference never writes one, and
+    /// it would decode to a leaf that encodes differently.
+    #[error("composite without children at byte {offset}")]
+    EmptyComposite {
+        /// Offset of the end marker.
+        offset: usize,
+    },
+    /// A PRIMITIVE glyph of 0x0B with a payload inside a composite: the reference reads it as an
+    /// end marker and drops the payload; we refuse to guess.
+    #[error("ambiguous end marker at byte {offset}: a COMPOSITE (0x0B) glyph with a value inside a composite")]
+    AmbiguousEndMarker {
+        /// Offset of the glyph.
+        offset: usize,
+    },
+    /// The glyphs end with composites still open.
+    #[error("stream ends at byte {offset} with {open} composites still open")]
+    UnclosedComposite {
+        /// Offset where the glyphs end.
+        offset: usize,
+        /// How many composites lack their end marker.
+        open: usize,
+    },
+    /// More glyphs after the root's tree is complete.
+    #[error("extra glyph at byte {offset} after the complete tree")]
+    ExtraTree {
+        /// Offset of the first extra glyph.
+        offset: usize,
+    },
+    /// A DELTA or REFERENCE message that does not have the reference's shape.
+    #[error("malformed message at byte {offset}: {reason}")]
+    MalformedMessage {
+        /// Offset of the offending glyph.
+        offset: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A REFERENCE message: it names a tree stored in another process (by a hash that can
+    /// collide) or a codebook pattern, neither of which a standalone stream can resolve.
+    #[error("unresolvable reference at byte {offset}: {target}; a standalone v1 stream cannot name a tree stored elsewhere")]
+    UnresolvableReference {
+        /// Offset of the REFERENCE glyph.
+        offset: usize,
+        /// What it refers to, e.g. `sigma bank hash 0x12345678`.
+        target: String,
+    },
+}
+
+impl Error {
+    /// The byte offset a decoding error points at; `None` for encoding refusals.
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            Error::Glyph(e) => e.offset(),
+            Error::Tree(e) => e.offset(),
+            Error::UnknownFormat { .. } | Error::EmptyInput => Some(0),
+            Error::NoGlyphs { offset }
+            | Error::UnexpectedGlyph { offset, .. }
+            | Error::EmptyComposite { offset }
+            | Error::AmbiguousEndMarker { offset }
+            | Error::UnclosedComposite { offset, .. }
+            | Error::ExtraTree { offset }
+            | Error::MalformedMessage { offset, .. }
+            | Error::UnresolvableReference { offset, .. } => Some(*offset),
+            Error::EmptyTree
+            | Error::V1TooManyGlyphs { .. }
+            | Error::V1ValueTooLong { .. }
+            | Error::V1EndMarkerLeaf { .. } => None,
+        }
+    }
+}

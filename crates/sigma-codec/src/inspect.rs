@@ -1,0 +1,138 @@
+//! An annotated listing of a stream: header fields, then each glyph with its offset, bytes,
+//! type, primitive and value, indented by nesting, then the checksum and the decoded tree.
+//!
+//! The listing shows as much as it can: on a damaged stream it lists what precedes the damage,
+//! then names the error (which the caller also gets, to set its exit code).
+
+use std::fmt::Write;
+
+use sigma_glyph::v1::{self as wire, GlyphKind, Header, Payload, Reader};
+
+use crate::{Error, Format, detect, v1};
+
+/// The longest value shown in full; longer ones are cut with `…` and their length given.
+const MAX_SHOWN_VALUE_CHARS: usize = 48;
+/// The most bytes shown per line in the bytes column.
+const MAX_SHOWN_BYTES: usize = 8;
+
+/// A listing and, if the stream is damaged, the error that stopped it.
+#[derive(Clone, Debug)]
+pub struct Inspection {
+    /// The listing, one line per field or glyph, ending in a newline.
+    pub listing: String,
+    /// What is wrong with the stream, if anything.
+    pub error: Option<Error>,
+}
+
+/// Lists `bytes` (any format [`detect`] knows).
+pub fn inspect(bytes: &[u8]) -> Inspection {
+    let mut listing = String::new();
+    let error = match detect(bytes) {
+        Ok(Format::V1) => inspect_v1(bytes, &mut listing).err(),
+        Err(e) => Some(e),
+    };
+    if let Some(e) = &error {
+        let _ = writeln!(listing, "error   {e}");
+    }
+    Inspection { listing, error }
+}
+
+fn hex_bytes(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for (i, byte) in bytes.iter().take(MAX_SHOWN_BYTES).enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let _ = write!(out, "{byte:02x}");
+    }
+    if bytes.len() > MAX_SHOWN_BYTES {
+        out.push_str(" …");
+    }
+    out
+}
+
+fn line(listing: &mut String, offset: usize, bytes: &[u8], text: &str) {
+    let _ = writeln!(listing, "{offset:06x}  {:<26}  {text}", hex_bytes(bytes));
+}
+
+fn quoted(value: &str) -> String {
+    let mut shown: String = value.chars().take(MAX_SHOWN_VALUE_CHARS).collect();
+    let cut = shown.len() < value.len();
+    let mut out = String::new();
+    if cut {
+        shown.push('…');
+    }
+    sigma_tree::json::write_json_string(&mut out, &shown);
+    if cut {
+        let _ = write!(out, " ({} bytes)", value.len());
+    }
+    out
+}
+
+fn inspect_v1(bytes: &[u8], listing: &mut String) -> Result<(), Error> {
+    let _ = writeln!(listing, "format  v1, {} bytes", bytes.len());
+    if let Some(&[a, b, c, d]) = bytes.get(..wire::HEADER_LEN) {
+        let header = Header::from_u32(u32::from_be_bytes([a, b, c, d]));
+        let text = format!(
+            "header: version {}, flags {:#04x}, context id {}, {} glyphs",
+            header.version, header.flags, header.context_id, header.glyph_count
+        );
+        line(listing, 0, &[a, b, c, d], &text);
+    }
+    let reader = Reader::new(bytes)?;
+    let mut depth = 0usize;
+    let mut end = wire::HEADER_LEN;
+    for glyph in reader {
+        let glyph = glyph?;
+        let glyph_bytes = glyph_bytes(bytes, glyph.offset, &glyph.payload, glyph.primitive.id());
+        end = glyph.offset + glyph_bytes.len();
+        if glyph.is_end_marker() && depth > 0 {
+            depth -= 1;
+            line(listing, glyph.offset, glyph_bytes, &format!("{}END", "  ".repeat(depth)));
+            continue;
+        }
+        let mut text = format!(
+            "{}{} {}({:#04x})",
+            "  ".repeat(depth),
+            glyph.kind.name(),
+            glyph.primitive.name(),
+            glyph.primitive.id()
+        );
+        match glyph.payload {
+            Payload::None => {}
+            Payload::Text(value) => {
+                text.push(' ');
+                text.push_str(&quoted(value));
+            }
+            Payload::Bytes(raw) => {
+                text.push_str(" payload ");
+                for byte in raw {
+                    let _ = write!(text, "{byte:02x}");
+                }
+            }
+        }
+        line(listing, glyph.offset, glyph_bytes, &text);
+        if glyph.kind == GlyphKind::Composite {
+            depth += 1;
+        }
+    }
+    let crc = bytes.get(end..).unwrap_or_default();
+    let stored = crc.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b));
+    line(listing, end, crc, &format!("crc16 {stored:#06x} (ok)"));
+    let message = v1::decode_message(bytes)?;
+    if let v1::MessageKind::Delta { base_context, new_primitives } = &message.kind {
+        let names: Vec<&str> = new_primitives.iter().map(|p| p.name()).collect();
+        let _ = writeln!(listing, "delta   base context {base_context:#010x}, new primitives [{}]", names.join(", "));
+    }
+    let _ = writeln!(listing, "tree    {}", message.tree);
+    Ok(())
+}
+
+/// The bytes of the glyph at `offset`: first byte, escape, length prefix and payload.
+fn glyph_bytes<'a>(bytes: &'a [u8], offset: usize, payload: &Payload<'_>, id: u8) -> &'a [u8] {
+    let mut len = 1 + usize::from(id > wire::MAX_INLINE_PRIMITIVE);
+    if let Some(payload) = payload.bytes() {
+        len += if payload.len() < wire::SHORT_LENGTH_LIMIT { 1 } else { 2 } + payload.len();
+    }
+    bytes.get(offset..offset + len).unwrap_or_default()
+}

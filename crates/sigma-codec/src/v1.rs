@@ -1,0 +1,315 @@
+//! Format v1: trees to the reference's glyph streams and back (DESIGN §4.3–4.4).
+//!
+//! A tree is written in pre-order: a node with children is a COMPOSITE glyph, then its children,
+//! then the end marker `0x0B`; a node without children is a PRIMITIVE glyph. Encoding refuses
+//! what v1 cannot hold (more than 4,095 glyphs, a value over 32,767 bytes, a 0x0B leaf inside a
+//! composite) instead of writing bytes that decode to something else.
+//!
+//! Decoding reads the three kinds of message the reference writes:
+//! - a plain tree (context id 0 for a standalone tree, anything once the reference's encoder has
+//!   context);
+//! - a DELTA message: a DELTA glyph of `TRANSFORM` with a 4-byte context id, bare PRIMITIVE
+//!   glyphs for the primitives new since the previous tree (ascending), then the whole tree; the
+//!   tree is the last top-level tree (the reference decodes the first primitive instead);
+//! - a REFERENCE message (a 4-byte hash of a tree stored in the encoding process, or a codebook
+//!   pattern id), which no standalone decoder can resolve: [`Error::UnresolvableReference`].
+
+use sigma_glyph::v1::{self as wire, Glyph, GlyphKind, Header, Payload, Reader, Writer};
+use sigma_primitives::{Primitive, PrimitiveSet};
+use sigma_tree::{Event, Tree, TreeBuilder};
+
+use crate::Error;
+
+/// Encodes `tree` as a standalone v1 stream (context id 0).
+pub fn encode(tree: &Tree) -> Result<Vec<u8>, Error> {
+    let mut buf = Vec::with_capacity(wire::MIN_STREAM_LEN + tree.node_count() * 3 + tree.value_bytes());
+    encode_into(tree, &mut buf)?;
+    Ok(buf)
+}
+
+/// Appends `tree` as a standalone v1 stream to `buf`; returns the stream's length. On error,
+/// `buf` is left as it was.
+pub fn encode_into(tree: &Tree, buf: &mut Vec<u8>) -> Result<usize, Error> {
+    let start = buf.len();
+    let result = write_tree(tree, buf);
+    if result.is_err() {
+        buf.truncate(start);
+    }
+    result
+}
+
+fn write_tree(tree: &Tree, buf: &mut Vec<u8>) -> Result<usize, Error> {
+    if tree.is_empty() {
+        return Err(Error::EmptyTree);
+    }
+    let too_many = |tree: &Tree| Error::V1TooManyGlyphs {
+        glyphs: tree.node_count() + tree.nodes().filter(|n| n.has_children()).count(),
+        limit: wire::MAX_GLYPHS,
+    };
+    let mut writer = Writer::new(buf, 0)?;
+    for event in tree.events() {
+        let written = match event {
+            Event::Enter(node) => {
+                let value = node.value();
+                if let Some(value) = value
+                    && value.len() > wire::MAX_PAYLOAD_LEN
+                {
+                    return Err(Error::V1ValueTooLong {
+                        node: node.index(),
+                        length: value.len(),
+                        limit: wire::MAX_PAYLOAD_LEN,
+                    });
+                }
+                let kind = if node.has_children() {
+                    GlyphKind::Composite
+                } else {
+                    if node.primitive() == Primitive::COMPOSITE && node.index() != 0 {
+                        return Err(Error::V1EndMarkerLeaf { node: node.index() });
+                    }
+                    GlyphKind::Primitive
+                };
+                writer.glyph(kind, node.primitive(), value.map(str::as_bytes))
+            }
+            Event::Leave(node) if node.has_children() => writer.end_marker(),
+            Event::Leave(_) => Ok(()),
+        };
+        match written {
+            Ok(()) => {}
+            Err(sigma_glyph::Error::TooManyGlyphs { .. }) => return Err(too_many(tree)),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(writer.finish())
+}
+
+/// What a v1 stream holds besides its tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MessageKind {
+    /// A plain tree.
+    Tree,
+    /// A DELTA message.
+    Delta {
+        /// The context id its DELTA glyph carries.
+        base_context: u32,
+        /// The primitives it lists as new since the previous tree.
+        new_primitives: PrimitiveSet,
+    },
+}
+
+/// A decoded v1 stream: header, message kind and tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    /// The stream's header.
+    pub header: Header,
+    /// Plain tree or DELTA message.
+    pub kind: MessageKind,
+    /// The tree.
+    pub tree: Tree,
+}
+
+/// Decodes a v1 stream to its tree (see the module docs for the messages accepted).
+pub fn decode(bytes: &[u8]) -> Result<Tree, Error> {
+    decode_message(bytes).map(|message| message.tree)
+}
+
+/// Decodes a v1 stream into `tree`, reusing its allocations. On error `tree` is left empty.
+pub fn decode_into(bytes: &[u8], tree: &mut Tree) -> Result<(), Error> {
+    let builder = TreeBuilder::reuse(std::mem::take(tree));
+    match decode_with(bytes, builder) {
+        Ok((_, _, decoded)) => {
+            *tree = decoded;
+            Ok(())
+        }
+        Err((e, mut old)) => {
+            old.clear();
+            *tree = old;
+            Err(e)
+        }
+    }
+}
+
+/// Decodes a v1 stream with everything it says: header, message kind and tree.
+pub fn decode_message(bytes: &[u8]) -> Result<Message, Error> {
+    decode_with(bytes, TreeBuilder::new())
+        .map(|(header, kind, tree)| Message { header, kind, tree })
+        .map_err(|(e, _)| e)
+}
+
+type Decoded = (Header, MessageKind, Tree);
+
+fn decode_with(bytes: &[u8], builder: TreeBuilder) -> Result<Decoded, (Error, Tree)> {
+    let mut decoder = Decoder { builder, delta: None, item_primitives: PrimitiveSet::new() };
+    match decoder.run(bytes) {
+        Ok((header, kind)) => match decoder.builder.finish() {
+            Ok(tree) => Ok((header, kind, tree)),
+            Err(e) => Err((e.into(), Tree::new())),
+        },
+        Err(e) => Err((e, decoder.builder.into_parts().0)),
+    }
+}
+
+struct DeltaState {
+    base_context: u32,
+    new_primitives: PrimitiveSet,
+    /// The last primitive listed, to check the list ascends.
+    last: Option<Primitive>,
+}
+
+struct Decoder {
+    builder: TreeBuilder,
+    delta: Option<DeltaState>,
+    /// Primitives of the current top-level tree.
+    item_primitives: PrimitiveSet,
+}
+
+impl Decoder {
+    fn run(&mut self, bytes: &[u8]) -> Result<(Header, MessageKind), Error> {
+        let mut reader = Reader::new(bytes)?;
+        let header = reader.header();
+        let first = match reader.next() {
+            Some(glyph) => glyph?,
+            None => return Err(Error::NoGlyphs { offset: reader.offset() }),
+        };
+        match first.kind {
+            GlyphKind::Reference => return Err(reference_error(first, reader)),
+            GlyphKind::Delta => self.start_delta(first)?,
+            GlyphKind::Primitive | GlyphKind::Composite => self.start_tree(first)?,
+        }
+        let mut item_start = first.offset;
+        for glyph in &mut reader {
+            let glyph = glyph?;
+            if self.builder.open_count() == 0 && self.builder.node_count() > 0 {
+                self.next_item(glyph.offset, item_start)?;
+                item_start = glyph.offset;
+                self.start_tree(glyph)?;
+            } else if self.builder.node_count() == 0 {
+                // Right after the DELTA glyph.
+                item_start = glyph.offset;
+                self.start_tree(glyph)?;
+            } else {
+                self.inside_composite(glyph)?;
+            }
+        }
+        let open = self.builder.open_count();
+        if open > 0 {
+            return Err(Error::UnclosedComposite { offset: reader.offset(), open });
+        }
+        let kind = match self.delta.take() {
+            None => MessageKind::Tree,
+            Some(delta) => {
+                if self.builder.node_count() == 0 {
+                    return Err(Error::MalformedMessage { offset: reader.offset(), reason: "no tree after the DELTA glyph" });
+                }
+                if !delta.new_primitives.is_subset(&self.item_primitives) {
+                    return Err(Error::MalformedMessage {
+                        offset: item_start,
+                        reason: "lists a new primitive the tree does not use",
+                    });
+                }
+                MessageKind::Delta { base_context: delta.base_context, new_primitives: delta.new_primitives }
+            }
+        };
+        Ok((header, kind))
+    }
+
+    fn start_delta(&mut self, glyph: Glyph<'_>) -> Result<(), Error> {
+        let offset = glyph.offset;
+        if glyph.primitive != Primitive::TRANSFORM {
+            return Err(Error::MalformedMessage { offset, reason: "the DELTA glyph's primitive is not TRANSFORM (0x0C)" });
+        }
+        let Payload::Bytes(&[a, b, c, d]) = glyph.payload else {
+            return Err(Error::MalformedMessage { offset, reason: "the DELTA glyph's payload is not a 4-byte context id" });
+        };
+        self.delta = Some(DeltaState {
+            base_context: u32::from_be_bytes([a, b, c, d]),
+            new_primitives: PrimitiveSet::new(),
+            last: None,
+        });
+        Ok(())
+    }
+
+    /// A complete top-level tree is followed by another glyph: only a DELTA message allows that,
+    /// and only when the complete one is a bare PRIMITIVE glyph listing a new primitive.
+    fn next_item(&mut self, offset: usize, item_start: usize) -> Result<(), Error> {
+        let Some(delta) = self.delta.as_mut() else {
+            return Err(Error::ExtraTree { offset });
+        };
+        let (tree, stack) = std::mem::take(&mut self.builder).into_parts();
+        let listed = match tree.root() {
+            Some(root) if tree.node_count() == 1 && root.value().is_none() => root.primitive(),
+            _ => {
+                return Err(Error::MalformedMessage {
+                    offset: item_start,
+                    reason: "only bare PRIMITIVE glyphs may come between the DELTA glyph and the tree",
+                });
+            }
+        };
+        if delta.last.is_some_and(|last| last >= listed) {
+            return Err(Error::MalformedMessage { offset: item_start, reason: "new primitives are not in ascending order" });
+        }
+        delta.last = Some(listed);
+        delta.new_primitives.insert(listed);
+        self.builder = TreeBuilder::reuse_parts(tree, stack);
+        Ok(())
+    }
+
+    fn start_tree(&mut self, glyph: Glyph<'_>) -> Result<(), Error> {
+        self.item_primitives = PrimitiveSet::new();
+        self.item_primitives.insert(glyph.primitive);
+        match glyph.kind {
+            GlyphKind::Primitive => self.builder.leaf(glyph.primitive, glyph.payload.text()).map(drop)?,
+            GlyphKind::Composite => self.builder.open(glyph.primitive, glyph.payload.text()).map(drop)?,
+            GlyphKind::Reference | GlyphKind::Delta => {
+                return Err(Error::UnexpectedGlyph { offset: glyph.offset, kind: glyph.kind.name() });
+            }
+        }
+        Ok(())
+    }
+
+    fn inside_composite(&mut self, glyph: Glyph<'_>) -> Result<(), Error> {
+        if !glyph.is_end_marker() {
+            self.item_primitives.insert(glyph.primitive);
+        }
+        match glyph.kind {
+            GlyphKind::Primitive if glyph.primitive == Primitive::COMPOSITE => {
+                if glyph.payload != Payload::None {
+                    return Err(Error::AmbiguousEndMarker { offset: glyph.offset });
+                }
+                let has_children =
+                    self.builder.innermost_open().is_some_and(|open| self.builder.node_count() > open + 1);
+                if !has_children {
+                    return Err(Error::EmptyComposite { offset: glyph.offset });
+                }
+                self.builder.close()?;
+            }
+            GlyphKind::Primitive => self.builder.leaf(glyph.primitive, glyph.payload.text()).map(drop)?,
+            GlyphKind::Composite => self.builder.open(glyph.primitive, glyph.payload.text()).map(drop)?,
+            GlyphKind::Reference | GlyphKind::Delta => {
+                return Err(Error::UnexpectedGlyph { offset: glyph.offset, kind: glyph.kind.name() });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A REFERENCE message is well-formed or not, but never resolvable here: report which.
+fn reference_error(first: Glyph<'_>, mut reader: Reader<'_>) -> Error {
+    if let Some(next) = reader.next() {
+        return match next {
+            Ok(glyph) => Error::ExtraTree { offset: glyph.offset },
+            Err(e) => e.into(),
+        };
+    }
+    let target = match first.payload {
+        Payload::Bytes(&[a, b, c, d]) if first.primitive == Primitive::REFERENCE => {
+            format!("sigma bank hash {:#010x}", u32::from_be_bytes([a, b, c, d]))
+        }
+        Payload::None if first.primitive.id() >= Primitive::FIRST_LEARNED.id() => {
+            format!("codebook pattern {}", first.primitive.name())
+        }
+        _ => {
+            return Error::MalformedMessage { offset: first.offset, reason: "REFERENCE glyph of no known shape" };
+        }
+    };
+    Error::UnresolvableReference { offset: first.offset, target }
+}
