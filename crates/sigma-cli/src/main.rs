@@ -1,1 +1,224 @@
-fn main() {}
+//! `sigma`: encode, decode and inspect ΣLANG streams from the command line (DESIGN §7).
+//!
+//! **Layer 5.** Uses `sigma-codec` (and `sigma-tree` for the tree JSON form); it is the only crate
+//! that touches files, standard streams and exit codes.
+//!
+//! Conventions: `IN` defaults to standard input and `-o OUT` to standard output. On any error
+//! `sigma` prints one line to standard error (with the byte offset for decode errors), exits with
+//! code 1, and leaves `OUT` untouched: output goes to a temporary file beside it that is renamed
+//! into place only on success.
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use sigma_codec::{Tree, inspect, v1};
+
+#[derive(Parser, Debug)]
+#[command(name = "sigma", version, about = "Encode, decode and inspect ΣLANG glyph streams.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Encode one tree to bytes.
+    Encode {
+        /// Wire format to write.
+        #[arg(long, value_enum, default_value_t = FormatArg::V1)]
+        format: FormatArg,
+        /// What the input is: a tree in tree JSON form, or any JSON document.
+        #[arg(long, value_enum, default_value_t = InputArg::Tree)]
+        input: InputArg,
+        /// Write here instead of standard output.
+        #[arg(short = 'o', long = "output-file", value_name = "OUT")]
+        out: Option<PathBuf>,
+        /// Read from this file instead of standard input.
+        #[arg(value_name = "IN")]
+        input_file: Option<PathBuf>,
+    },
+    /// Decode bytes (format detected from the first byte) to a tree.
+    Decode {
+        /// What to print: the tree JSON form, or the JSON document the tree maps to.
+        #[arg(long, value_enum, default_value_t = OutputArg::Tree)]
+        output: OutputArg,
+        /// Write here instead of standard output.
+        #[arg(short = 'o', long = "output-file", value_name = "OUT")]
+        out: Option<PathBuf>,
+        /// Read from this file instead of standard input.
+        #[arg(value_name = "IN")]
+        input_file: Option<PathBuf>,
+    },
+    /// Print an annotated listing: header fields, each glyph with offset, type, primitive, value.
+    Inspect {
+        /// Read from this file instead of standard input.
+        #[arg(value_name = "IN")]
+        input_file: Option<PathBuf>,
+    },
+    /// Encode or decode a session stream (not supported yet).
+    Stream {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        rest: Vec<String>,
+    },
+    /// Learn a codebook from sample trees (not supported yet).
+    Train {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        rest: Vec<String>,
+    },
+    /// Sizes and ratios of encoded inputs (not supported yet).
+    Stats {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        rest: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FormatArg {
+    /// The reference's format (at most 4,095 glyphs, values of at most 32,767 bytes).
+    V1,
+    /// Our format without v1's limits (not supported yet).
+    V2,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum InputArg {
+    /// `{"p": 16, "v": "calculate", "c": [...]}`.
+    Tree,
+    /// Any JSON document, mapped losslessly (not supported yet).
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum OutputArg {
+    /// `{"p": 16, "v": "calculate", "c": [...]}`.
+    Tree,
+    /// The JSON document the tree maps to (not supported yet).
+    Json,
+}
+
+/// A failure, as the one line `sigma` prints.
+struct Failure(String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Failure {
+        Failure(e.to_string())
+    }
+}
+
+fn not_yet(what: &str, issue: u32) -> Failure {
+    Failure(format!("{what} is not supported yet (it arrives with issue #{issue})"))
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            return fail(&format!("{first} (see 'sigma --help')"));
+        }
+    };
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message)) => fail(&message),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    let one_line = message.replace('\n', " ");
+    let _ = writeln!(io::stderr(), "sigma: error: {one_line}");
+    ExitCode::FAILURE
+}
+
+fn run(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Encode { format, input, out, input_file } => {
+            match format {
+                FormatArg::V1 => {}
+                FormatArg::V2 => return Err(not_yet("--format v2", 3)),
+            }
+            let tree = match input {
+                InputArg::Tree => read_tree_json(input_file.as_deref())?,
+                InputArg::Json => return Err(not_yet("--input json", 3)),
+            };
+            let bytes = v1::encode(&tree)?;
+            write_output(out.as_deref(), &bytes)
+        }
+        Command::Decode { output, out, input_file } => {
+            if let OutputArg::Json = output {
+                return Err(not_yet("--output json", 3));
+            }
+            let bytes = read_input(input_file.as_deref())?;
+            let tree = sigma_codec::decode(&bytes).map_err(|e| Failure(format!("decode: {e}")))?;
+            let mut text = tree.to_tree_json();
+            text.push('\n');
+            write_output(out.as_deref(), text.as_bytes())
+        }
+        Command::Inspect { input_file } => {
+            let bytes = read_input(input_file.as_deref())?;
+            let inspection = inspect::inspect(&bytes);
+            write_output(None, inspection.listing.as_bytes())?;
+            match inspection.error {
+                None => Ok(()),
+                Some(e) => Err(Failure(format!("inspect: {e}"))),
+            }
+        }
+        Command::Stream { .. } => Err(not_yet("'sigma stream'", 5)),
+        Command::Train { .. } => Err(not_yet("'sigma train'", 5)),
+        Command::Stats { .. } => Err(not_yet("'sigma stats'", 5)),
+    }
+}
+
+fn read_input(path: Option<&Path>) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    match path {
+        Some(path) => {
+            bytes =
+                std::fs::read(path).map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))?;
+        }
+        None => {
+            io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map_err(|e| Failure(format!("cannot read standard input: {e}")))?;
+        }
+    }
+    Ok(bytes)
+}
+
+fn read_tree_json(path: Option<&Path>) -> Result<Tree, Failure> {
+    let bytes = read_input(path)?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|e| Failure(format!("input is not UTF-8 at byte {}", e.valid_up_to())))?;
+    Tree::from_tree_json(text).map_err(|e| Failure(format!("tree JSON: {e}")))
+}
+
+/// Writes `bytes` to `path` through a temporary file renamed into place, or to standard output.
+fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
+    let Some(path) = path else {
+        let mut stdout = io::stdout().lock();
+        return match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+            Ok(()) => Ok(()),
+            // A reader that stopped early (`sigma decode | head`) is not our failure.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(Failure(format!("cannot write standard output: {e}"))),
+        };
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let cannot = |e: &dyn std::fmt::Display| Failure(format!("cannot write {}: {e}", path.display()));
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| cannot(&e))?;
+    file.write_all(bytes).map_err(|e| cannot(&e))?;
+    file.persist(path).map_err(|e| cannot(&e.error))?;
+    Ok(())
+}

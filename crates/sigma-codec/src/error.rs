@@ -77,7 +77,9 @@ pub enum Error {
     },
     /// A PRIMITIVE glyph of 0x0B with a payload inside a composite: the reference reads it as an
     /// end marker and drops the payload; we refuse to guess.
-    #[error("ambiguous end marker at byte {offset}: a COMPOSITE (0x0B) glyph with a value inside a composite")]
+    #[error(
+        "ambiguous end marker at byte {offset}: a COMPOSITE (0x0B) glyph with a value inside a composite"
+    )]
     AmbiguousEndMarker {
         /// Offset of the glyph.
         offset: usize,
@@ -106,7 +108,9 @@ pub enum Error {
     },
     /// A REFERENCE message: it names a tree stored in another process (by a hash that can
     /// collide) or a codebook pattern, neither of which a standalone stream can resolve.
-    #[error("unresolvable reference at byte {offset}: {target}; a standalone v1 stream cannot name a tree stored elsewhere")]
+    #[error(
+        "unresolvable reference at byte {offset}: {target}; a standalone v1 stream cannot name a tree stored elsewhere"
+    )]
     UnresolvableReference {
         /// Offset of the REFERENCE glyph.
         offset: usize,

@@ -122,7 +122,11 @@ fn inspect_v1(bytes: &[u8], listing: &mut String) -> Result<(), Error> {
     let message = v1::decode_message(bytes)?;
     if let v1::MessageKind::Delta { base_context, new_primitives } = &message.kind {
         let names: Vec<&str> = new_primitives.iter().map(|p| p.name()).collect();
-        let _ = writeln!(listing, "delta   base context {base_context:#010x}, new primitives [{}]", names.join(", "));
+        let _ = writeln!(
+            listing,
+            "delta   base context {base_context:#010x}, new primitives [{}]",
+            names.join(", ")
+        );
     }
     let _ = writeln!(listing, "tree    {}", message.tree);
     Ok(())

@@ -24,6 +24,11 @@
 //! # Ok::<(), sigma_codec::Error>(())
 //! ```
 
+// Input is hostile: no unwrap, panic or indexing that could panic (unit tests are exempt via
+// clippy.toml), and a library prints nothing.
+#![warn(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 mod error;
 pub mod inspect;
 pub mod v1;

@@ -198,7 +198,10 @@ impl Decoder {
             None => MessageKind::Tree,
             Some(delta) => {
                 if self.builder.node_count() == 0 {
-                    return Err(Error::MalformedMessage { offset: reader.offset(), reason: "no tree after the DELTA glyph" });
+                    return Err(Error::MalformedMessage {
+                        offset: reader.offset(),
+                        reason: "no tree after the DELTA glyph",
+                    });
                 }
                 if !delta.new_primitives.is_subset(&self.item_primitives) {
                     return Err(Error::MalformedMessage {
@@ -215,10 +218,16 @@ impl Decoder {
     fn start_delta(&mut self, glyph: Glyph<'_>) -> Result<(), Error> {
         let offset = glyph.offset;
         if glyph.primitive != Primitive::TRANSFORM {
-            return Err(Error::MalformedMessage { offset, reason: "the DELTA glyph's primitive is not TRANSFORM (0x0C)" });
+            return Err(Error::MalformedMessage {
+                offset,
+                reason: "the DELTA glyph's primitive is not TRANSFORM (0x0C)",
+            });
         }
         let Payload::Bytes(&[a, b, c, d]) = glyph.payload else {
-            return Err(Error::MalformedMessage { offset, reason: "the DELTA glyph's payload is not a 4-byte context id" });
+            return Err(Error::MalformedMessage {
+                offset,
+                reason: "the DELTA glyph's payload is not a 4-byte context id",
+            });
         };
         self.delta = Some(DeltaState {
             base_context: u32::from_be_bytes([a, b, c, d]),
@@ -245,7 +254,10 @@ impl Decoder {
             }
         };
         if delta.last.is_some_and(|last| last >= listed) {
-            return Err(Error::MalformedMessage { offset: item_start, reason: "new primitives are not in ascending order" });
+            return Err(Error::MalformedMessage {
+                offset: item_start,
+                reason: "new primitives are not in ascending order",
+            });
         }
         delta.last = Some(listed);
         delta.new_primitives.insert(listed);
@@ -308,7 +320,10 @@ fn reference_error(first: Glyph<'_>, mut reader: Reader<'_>) -> Error {
             format!("codebook pattern {}", first.primitive.name())
         }
         _ => {
-            return Error::MalformedMessage { offset: first.offset, reason: "REFERENCE glyph of no known shape" };
+            return Error::MalformedMessage {
+                offset: first.offset,
+                reason: "REFERENCE glyph of no known shape",
+            };
         }
     };
     Error::UnresolvableReference { offset: first.offset, target }

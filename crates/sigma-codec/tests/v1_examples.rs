@@ -43,7 +43,8 @@ fn encode_into_appends_and_leaves_the_buffer_alone_on_error() {
     assert_eq!(len, bytes.len());
     assert_eq!(&buf[..6], b"prefix");
     assert_eq!(&buf[6..], &bytes[..]);
-    let too_long = sigma_tree::Tree::from_tree_json(&format!(r#"{{"p":0,"v":"{}"}}"#, "x".repeat(40_000))).unwrap();
+    let too_long =
+        sigma_tree::Tree::from_tree_json(&format!(r#"{{"p":0,"v":"{}"}}"#, "x".repeat(40_000))).unwrap();
     let before = buf.clone();
     assert!(v1::encode_into(&too_long, &mut buf).is_err());
     assert_eq!(buf, before);

@@ -250,8 +250,13 @@ fn row5_malformed_delta_messages_are_errors() {
     assert!(reason(with(&[0x05], &medium[4..31], 8)).contains("does not use"));
     assert!(reason(with(&[0x20, 0x00], &medium[4..31], 8)).contains("bare PRIMITIVE"));
     // Wrong primitive or payload on the DELTA glyph itself.
-    assert!(reason(v1::decode(&stream(0x4000_0002, &[0xAD, 0x04, 0, 0, 0, 0, 0x11])).unwrap_err()).contains("TRANSFORM"));
-    assert!(reason(v1::decode(&stream(0x4000_0002, &[0xAC, 0x02, 0, 0, 0x11])).unwrap_err()).contains("4-byte"));
+    assert!(
+        reason(v1::decode(&stream(0x4000_0002, &[0xAD, 0x04, 0, 0, 0, 0, 0x11])).unwrap_err())
+            .contains("TRANSFORM")
+    );
+    assert!(
+        reason(v1::decode(&stream(0x4000_0002, &[0xAC, 0x02, 0, 0, 0x11])).unwrap_err()).contains("4-byte")
+    );
 }
 
 // Row 6: REFERENCE messages resolve only inside the encoding process, by a colliding hash.

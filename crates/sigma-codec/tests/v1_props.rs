@@ -3,9 +3,10 @@
 
 mod common;
 
-use common::{arb_steps, fix_crc, stream, tree_from_steps, v1_examples, with_context_zero};
+use common::{fix_crc, stream, v1_examples, with_context_zero};
 use proptest::prelude::*;
 use sigma_codec::v1;
+use sigma_tree::arbitrary::{TreeConfig, trees};
 
 /// If `bytes` decode as a plain tree, encoding that tree gives `bytes` back (context id aside).
 fn decodes_canonically(bytes: &[u8]) -> Result<(), TestCaseError> {
@@ -21,8 +22,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
-    fn trees_v1_holds_round_trip(steps in arb_steps(300)) {
-        let tree = tree_from_steps(&steps, true);
+    fn trees_v1_holds_round_trip(tree in trees(TreeConfig { max_steps: 300, v1_safe: true })) {
         let bytes = v1::encode(&tree).unwrap();
         prop_assert_eq!(v1::decode(&bytes).unwrap(), tree);
     }
@@ -46,10 +46,10 @@ proptest! {
 
     #[test]
     fn damaged_streams_with_a_fixed_crc_decode_canonically_or_not_at_all(
-        steps in arb_steps(40),
+        tree in trees(TreeConfig { max_steps: 40, v1_safe: true }),
         damage in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
     ) {
-        let mut bytes = v1::encode(&tree_from_steps(&steps, true)).unwrap();
+        let mut bytes = v1::encode(&tree).unwrap();
         for (at, byte) in damage {
             let i = at.index(bytes.len() - 2);
             bytes[i] = byte;

@@ -6,3 +6,6 @@
 //! **Status: empty.** The context stack (the last N trees), primitive-set deltas, the indexes of
 //! subtrees and values seen in context and the edit description of a new tree arrive with the
 //! sessions issue (#5); until then this crate holds only this page.
+
+// A library does not unwrap, panic or print (unit tests are exempt via clippy.toml).
+#![warn(clippy::unwrap_used, clippy::panic, clippy::print_stdout, clippy::print_stderr)]

@@ -5,3 +5,6 @@
 //!
 //! **Status: empty.** The instruments arrive with the measurement issue (#4); until then this crate
 //! holds only this page, so nothing here pretends to measure anything.
+
+// A library does not unwrap, panic or print (unit tests are exempt via clippy.toml).
+#![warn(clippy::unwrap_used, clippy::panic, clippy::print_stdout, clippy::print_stderr)]

@@ -23,6 +23,9 @@
 //! assert_eq!(set.len(), 2);
 //! ```
 
+// A library does not unwrap, panic or print (unit tests are exempt via clippy.toml).
+#![warn(clippy::unwrap_used, clippy::panic, clippy::print_stdout, clippy::print_stderr)]
+
 mod set;
 mod table;
 

@@ -2,8 +2,8 @@
 
 use sigma_primitives::Primitive;
 
-use crate::tree::{Node, Tree};
 use crate::Error;
+use crate::tree::{Node, Tree};
 
 /// Builds a [`Tree`] in pre-order: [`open`](TreeBuilder::open) a node, add its children,
 /// [`close`](TreeBuilder::close) it; [`leaf`](TreeBuilder::leaf) is open-and-close.

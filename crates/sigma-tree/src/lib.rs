@@ -34,6 +34,13 @@
 //! # Ok::<(), sigma_tree::Error>(())
 //! ```
 
+// Input is hostile: no unwrap, panic or indexing that could panic (unit tests are exempt via
+// clippy.toml), and a library prints nothing.
+#![warn(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+#[cfg(feature = "proptest")]
+pub mod arbitrary;
 mod builder;
 mod error;
 pub mod json;

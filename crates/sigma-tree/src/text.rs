@@ -6,9 +6,9 @@
 
 use std::fmt::{self, Write};
 
-use crate::walk::Event;
 use crate::Tree;
 use crate::json::write_json_string;
+use crate::walk::Event;
 
 impl fmt::Display for Tree {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -46,11 +46,11 @@ impl<'a> Reader<'a> {
     }
 
     fn byte(&self, at: usize) -> Result<u8, Error> {
-        self.stream
-            .get(at)
-            .copied()
-            .filter(|_| at < self.end)
-            .ok_or(Error::UnexpectedEnd { offset: at, needed: 1, available: 0 })
+        self.stream.get(at).copied().filter(|_| at < self.end).ok_or(Error::UnexpectedEnd {
+            offset: at,
+            needed: 1,
+            available: 0,
+        })
     }
 
     fn next_glyph(&mut self) -> Result<Glyph<'a>, Error> {
@@ -106,7 +106,8 @@ impl<'a> Reader<'a> {
 /// Length, checksum, version and flags: everything checked before the first glyph is parsed.
 fn check(stream: &[u8]) -> Result<Header, Error> {
     let len = stream.len();
-    let (Some(covered), Some(&[hi, lo])) = (stream.get(..len.wrapping_sub(CRC_LEN)), stream.get(len.wrapping_sub(CRC_LEN)..))
+    let (Some(covered), Some(&[hi, lo])) =
+        (stream.get(..len.wrapping_sub(CRC_LEN)), stream.get(len.wrapping_sub(CRC_LEN)..))
     else {
         return Err(Error::TooShort { len, min: MIN_STREAM_LEN });
     };

@@ -53,7 +53,12 @@ impl<'b> Writer<'b> {
 
     /// Appends a glyph: the first byte, the escaped id if above 30, and the payload with its
     /// length prefix if there is one (an empty payload is written, as `0x00`; `None` is not).
-    pub fn glyph(&mut self, kind: GlyphKind, primitive: Primitive, payload: Option<&[u8]>) -> Result<(), Error> {
+    pub fn glyph(
+        &mut self,
+        kind: GlyphKind,
+        primitive: Primitive,
+        payload: Option<&[u8]>,
+    ) -> Result<(), Error> {
         if let Some(payload) = payload
             && payload.len() > MAX_PAYLOAD_LEN
         {

@@ -356,7 +356,8 @@ mod tests {
     #[test]
     fn reads_every_kind_of_value() {
         use JsonEvent::*;
-        let got = events(r#" {"a": [1, -0, 1.0e+5, true, false, null, "x\u00e9\ud83d\ude00\n"], "b": {}} "#).unwrap();
+        let got = events(r#" {"a": [1, -0, 1.0e+5, true, false, null, "x\u00e9\ud83d\ude00\n"], "b": {}} "#)
+            .unwrap();
         assert_eq!(
             got,
             vec![

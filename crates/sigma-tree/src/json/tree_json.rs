@@ -124,7 +124,9 @@ fn read_tree_json(text: &str) -> Result<Tree, Error> {
                     "p" => &mut seen.p,
                     "v" => &mut seen.v,
                     "c" => &mut seen.c,
-                    other => return Err(tree_error(at, format!("unknown member {other:?} (expected p, v or c)"))),
+                    other => {
+                        return Err(tree_error(at, format!("unknown member {other:?} (expected p, v or c)")));
+                    }
                 };
                 if std::mem::replace(slot, true) {
                     return Err(tree_error(at, format!("member {key:?} given twice")));
@@ -139,11 +141,17 @@ fn read_tree_json(text: &str) -> Result<Tree, Error> {
                         builder.set_primitive(index, Primitive::new(id));
                     }
                     ("p", Some(JsonEvent::String(name))) => {
-                        let primitive = Primitive::from_name(&name)
-                            .ok_or_else(|| tree_error(value_at, format!("unknown primitive name {name:?}")))?;
+                        let primitive = Primitive::from_name(&name).ok_or_else(|| {
+                            tree_error(value_at, format!("unknown primitive name {name:?}"))
+                        })?;
                         builder.set_primitive(index, primitive);
                     }
-                    ("p", _) => return Err(tree_error(value_at, "\"p\" must be an integer 0-255 or a primitive name")),
+                    ("p", _) => {
+                        return Err(tree_error(
+                            value_at,
+                            "\"p\" must be an integer 0-255 or a primitive name",
+                        ));
+                    }
                     ("v", Some(JsonEvent::String(value))) => {
                         builder.set_value(index, Some(&value))?;
                     }
@@ -180,8 +188,10 @@ mod tests {
 
     #[test]
     fn reads_names_any_order_and_omitted_members() {
-        let tree = Tree::from_tree_json(r#"{"c": [{"p": "variable", "v": "x"}, {"p": 17}], "v": "", "p": "Function"}"#)
-            .unwrap();
+        let tree = Tree::from_tree_json(
+            r#"{"c": [{"p": "variable", "v": "x"}, {"p": 17}], "v": "", "p": "Function"}"#,
+        )
+        .unwrap();
         assert_eq!(tree.to_string(), r#"FUNCTION "" [VARIABLE "x", VARIABLE]"#);
         assert_eq!(
             tree.to_tree_json(),

@@ -20,10 +20,10 @@ pub fn write_json_string(out: &mut String, s: &str) {
         };
         out.push_str(s.get(run..i).unwrap_or_default());
         if escape.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
+            // Only 0x00-0x1F get here: `\u00` then two lower-case hex digits.
             out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+            out.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+            out.push(char::from_digit(u32::from(byte & 0xF), 16).unwrap_or('0'));
         } else {
             out.push_str(escape);
         }
