@@ -29,6 +29,11 @@
 #![warn(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
+
 mod error;
 pub mod inspect;
 pub mod v1;
