@@ -12,8 +12,8 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use sigma_codec::{Tree, inspect, v1};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use sigma_codec::{DecodeLimits, Format, Tree, inspect};
 
 #[derive(Parser, Debug)]
 #[command(name = "sigma", version, about = "Encode, decode and inspect ΣLANG glyph streams.")]
@@ -27,7 +27,7 @@ enum Command {
     /// Encode one tree to bytes.
     Encode {
         /// Wire format to write.
-        #[arg(long, value_enum, default_value_t = FormatArg::V1)]
+        #[arg(long, value_enum, default_value_t = FormatArg::V2)]
         format: FormatArg,
         /// What the input is: a tree in tree JSON form, or any JSON document.
         #[arg(long, value_enum, default_value_t = InputArg::Tree)]
@@ -44,6 +44,8 @@ enum Command {
         /// What to print: the tree JSON form, or the JSON document the tree maps to.
         #[arg(long, value_enum, default_value_t = OutputArg::Tree)]
         output: OutputArg,
+        #[command(flatten)]
+        limits: LimitArgs,
         /// Write here instead of standard output.
         #[arg(short = 'o', long = "output-file", value_name = "OUT")]
         out: Option<PathBuf>,
@@ -53,6 +55,8 @@ enum Command {
     },
     /// Print an annotated listing: header fields, each glyph with offset, type, primitive, value.
     Inspect {
+        #[command(flatten)]
+        limits: LimitArgs,
         /// Read from this file instead of standard input.
         #[arg(value_name = "IN")]
         input_file: Option<PathBuf>,
@@ -74,11 +78,39 @@ enum Command {
     },
 }
 
+/// Decode limits (defaults in `sigma_codec::DecodeLimits`).
+#[derive(Args, Debug, Clone, Copy)]
+struct LimitArgs {
+    /// Refuse inputs longer than this many bytes.
+    #[arg(long, value_name = "N", default_value_t = DecodeLimits::DEFAULT.max_bytes)]
+    max_bytes: u64,
+    /// Refuse trees with more nodes than this.
+    #[arg(long, value_name = "N", default_value_t = DecodeLimits::DEFAULT.max_nodes)]
+    max_nodes: u64,
+    /// Refuse trees deeper than this many levels.
+    #[arg(long, value_name = "N", default_value_t = DecodeLimits::DEFAULT.max_depth)]
+    max_depth: u64,
+    /// Refuse values longer than this many bytes.
+    #[arg(long, value_name = "N", default_value_t = DecodeLimits::DEFAULT.max_value_bytes)]
+    max_value_bytes: u64,
+}
+
+impl From<LimitArgs> for DecodeLimits {
+    fn from(args: LimitArgs) -> DecodeLimits {
+        DecodeLimits {
+            max_bytes: args.max_bytes,
+            max_nodes: args.max_nodes,
+            max_depth: args.max_depth,
+            max_value_bytes: args.max_value_bytes,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum FormatArg {
     /// The reference's format (at most 4,095 glyphs, values of at most 32,767 bytes).
     V1,
-    /// Our format without v1's limits (not supported yet).
+    /// Ours: no such limits, and smaller.
     V2,
 }
 
@@ -86,7 +118,7 @@ enum FormatArg {
 enum InputArg {
     /// `{"p": 16, "v": "calculate", "c": [...]}`.
     Tree,
-    /// Any JSON document, mapped losslessly (not supported yet).
+    /// Any JSON document, mapped losslessly (objects to DICT, arrays to LIST, …).
     Json,
 }
 
@@ -94,7 +126,7 @@ enum InputArg {
 enum OutputArg {
     /// `{"p": 16, "v": "calculate", "c": [...]}`.
     Tree,
-    /// The JSON document the tree maps to (not supported yet).
+    /// The JSON document the tree maps to, compact.
     Json,
 }
 
@@ -141,30 +173,38 @@ fn fail(message: &str) -> ExitCode {
 fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Encode { format, input, out, input_file } => {
-            match format {
-                FormatArg::V1 => {}
-                FormatArg::V2 => return Err(not_yet("--format v2", 3)),
-            }
+            let text = read_text(input_file.as_deref())?;
             let tree = match input {
-                InputArg::Tree => read_tree_json(input_file.as_deref())?,
-                InputArg::Json => return Err(not_yet("--input json", 3)),
+                InputArg::Tree => {
+                    Tree::from_tree_json(&text).map_err(|e| Failure(format!("tree JSON: {e}")))?
+                }
+                InputArg::Json => {
+                    Tree::from_json_document(&text).map_err(|e| Failure(format!("JSON: {e}")))?
+                }
             };
-            let bytes = v1::encode(&tree)?;
+            let format = match format {
+                FormatArg::V1 => Format::V1,
+                FormatArg::V2 => Format::V2,
+            };
+            let bytes = sigma_codec::encode(&tree, format).map_err(|e| Failure(format!("encode: {e}")))?;
             write_output(out.as_deref(), &bytes)
         }
-        Command::Decode { output, out, input_file } => {
-            if let OutputArg::Json = output {
-                return Err(not_yet("--output json", 3));
-            }
+        Command::Decode { output, limits, out, input_file } => {
             let bytes = read_input(input_file.as_deref())?;
-            let tree = sigma_codec::decode(&bytes).map_err(|e| Failure(format!("decode: {e}")))?;
-            let mut text = tree.to_tree_json();
+            let tree = sigma_codec::decode_with_limits(&bytes, &limits.into())
+                .map_err(|e| Failure(format!("decode: {e}")))?;
+            let mut text = match output {
+                OutputArg::Tree => tree.to_tree_json(),
+                OutputArg::Json => {
+                    tree.to_json_document().map_err(|e| Failure(format!("--output json: {e}")))?
+                }
+            };
             text.push('\n');
             write_output(out.as_deref(), text.as_bytes())
         }
-        Command::Inspect { input_file } => {
+        Command::Inspect { limits, input_file } => {
             let bytes = read_input(input_file.as_deref())?;
-            let inspection = inspect::inspect(&bytes);
+            let inspection = inspect::inspect_with_limits(&bytes, &limits.into());
             write_output(None, inspection.listing.as_bytes())?;
             match inspection.error {
                 None => Ok(()),
@@ -194,11 +234,10 @@ fn read_input(path: Option<&Path>) -> Result<Vec<u8>, Failure> {
     Ok(bytes)
 }
 
-fn read_tree_json(path: Option<&Path>) -> Result<Tree, Failure> {
+fn read_text(path: Option<&Path>) -> Result<String, Failure> {
     let bytes = read_input(path)?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| Failure(format!("input is not UTF-8 at byte {}", e.valid_up_to())))?;
-    Tree::from_tree_json(text).map_err(|e| Failure(format!("tree JSON: {e}")))
+    String::from_utf8(bytes)
+        .map_err(|e| Failure(format!("input is not UTF-8 at byte {}", e.utf8_error().valid_up_to())))
 }
 
 /// Writes `bytes` to `path` through a temporary file renamed into place, or to standard output.

@@ -106,7 +106,7 @@ fn sigma_glyph_crc(bytes: &[u8]) -> u16 {
 
 #[test]
 fn decode_errors_name_the_offset() {
-    let mut bytes = sigma(&["encode"], &medium_json()).stdout;
+    let mut bytes = sigma(&["encode", "--format", "v1"], &medium_json()).stdout;
     bytes[10] ^= 0x01;
     let output = sigma(&["decode"], &bytes);
     assert!(output.stdout.is_empty());
@@ -123,7 +123,8 @@ fn encode_errors_name_the_problem() {
     assert_fails(&sigma(&["encode"], b"{\"p\": \"NOPE\"}"), "unknown primitive name");
     assert_fails(&sigma(&["encode"], b"\xff"), "not UTF-8 at byte 0");
     let long = format!(r#"{{"p": 0, "v": "{}"}}"#, "x".repeat(40_000));
-    assert_fails(&sigma(&["encode"], long.as_bytes()), "at most 32767");
+    assert_fails(&sigma(&["encode", "--format", "v1"], long.as_bytes()), "at most 32767");
+    assert!(sigma(&["encode"], long.as_bytes()).status.success(), "v2 holds it");
 }
 
 #[test]
@@ -139,21 +140,14 @@ fn failed_runs_leave_the_output_file_alone() {
     assert_eq!(std::fs::read(&out).unwrap(), b"before");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
 
-    let ok = sigma(&["encode", "-o", out_arg], &medium_json());
+    let ok = sigma(&["encode", "--format", "v1", "-o", out_arg], &medium_json());
     assert!(ok.status.success() && ok.stdout.is_empty());
     assert_eq!(hex(&std::fs::read(&out).unwrap()), MEDIUM_V1);
 }
 
 #[test]
 fn later_features_say_not_supported_yet() {
-    for args in [
-        &["encode", "--format", "v2"][..],
-        &["encode", "--input", "json"],
-        &["decode", "--output", "json"],
-        &["stream", "encode", "--codebook", "x"],
-        &["train", "-o", "x", "y"],
-        &["stats"],
-    ] {
+    for args in [&["stream", "encode", "--codebook", "x"][..], &["train", "-o", "x", "y"], &["stats"]] {
         assert_fails(&sigma(args, b"{\"p\":0}"), "not supported yet");
     }
 }
@@ -166,4 +160,101 @@ fn usage_errors_are_one_line_too() {
     let help = sigma(&["--help"], b"");
     assert!(help.status.success());
     assert!(String::from_utf8(help.stdout).unwrap().contains("inspect"));
+}
+
+#[test]
+fn encode_writes_v2_by_default() {
+    let bytes = sigma(&["encode"], &medium_json()).stdout;
+    assert_eq!(bytes.len(), 30);
+    assert_eq!(bytes[0], 0xA0);
+    assert_eq!(sigma(&["decode"], &bytes).stdout, medium_json());
+    let output = sigma(&["inspect"], &bytes);
+    assert!(output.status.success());
+    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+}
+
+#[test]
+fn inspect_a_json_document_with_a_palette() {
+    let bytes = sigma(&["encode", "--input", "json"], br#"[{"id":1,"ok":true},{"id":2,"ok":null}]"#).stdout;
+    let output = sigma(&["inspect"], &bytes);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+}
+
+/// The document as events: two texts with the same events are the same document.
+fn json_events(text: &str) -> Vec<String> {
+    let mut reader = sigma_tree::json::JsonReader::new(text);
+    let mut out = Vec::new();
+    while let Some(event) = reader.next_event().unwrap() {
+        out.push(format!("{event:?}"));
+    }
+    out
+}
+
+#[test]
+fn corpus_documents_round_trip_through_the_binary() {
+    for name in ["twitter.json", "citm_catalog.json", "canada.json"] {
+        let path = fixtures().join("corpus").join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        for format in ["v2", "v1"] {
+            let encoded =
+                sigma(&["encode", "--input", "json", "--format", format, path.to_str().unwrap()], b"");
+            if format == "v1" {
+                // Every corpus document needs more than v1's 4,095 glyphs.
+                assert_fails(&encoded, "at most 4095");
+                continue;
+            }
+            assert!(encoded.status.success(), "{name}");
+            let decoded = sigma(&["decode", "--output", "json"], &encoded.stdout);
+            assert!(decoded.status.success(), "{name}");
+            let back = String::from_utf8(decoded.stdout).unwrap();
+            assert_eq!(json_events(&back), json_events(&text), "{name}");
+        }
+    }
+}
+
+#[test]
+fn output_json_of_a_tree_that_is_no_document_fails() {
+    let bytes = sigma(&["encode"], &medium_json()).stdout;
+    assert_fails(&sigma(&["decode", "--output", "json"], &bytes), "node 0 (FUNCTION) is not JSON");
+}
+
+#[test]
+fn limits_can_be_raised_and_lowered() {
+    let deep = std::fs::read(fixtures().join("trees/deep.json")).unwrap();
+    let bytes = sigma(&["encode"], &deep).stdout;
+    let err = assert_fails(&sigma(&["decode", "--max-depth", "5"], &bytes), "--max-depth");
+    assert!(err.contains("found 6, at most 5"), "{err}");
+    assert!(sigma(&["decode", "--max-depth", "11"], &bytes).status.success());
+    assert_fails(&sigma(&["inspect", "--max-nodes", "3"], &bytes), "max_nodes");
+    assert_fails(&sigma(&["decode", "--max-bytes", "10"], &bytes), "max_bytes");
+}
+
+#[test]
+fn random_and_damaged_bytes_never_panic() {
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let good = sigma(&["encode"], &medium_json()).stdout;
+    for round in 0..40 {
+        let mut bytes = good.clone();
+        match round % 3 {
+            0 => bytes.truncate((next() as usize) % bytes.len()),
+            1 => {
+                let at = (next() as usize) % bytes.len();
+                bytes[at] ^= 1 << (next() % 8);
+            }
+            _ => bytes = (0..(next() % 64)).map(|_| next() as u8).collect(),
+        }
+        for command in ["decode", "inspect"] {
+            let output = sigma(&[command], &bytes);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(!stderr.contains("panicked"), "{command} {bytes:02x?}: {stderr}");
+            assert_eq!(output.status.code(), Some(1), "{command} {bytes:02x?}");
+        }
+    }
 }

@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::Limit;
+
 /// Everything encoding or decoding can report.
 ///
 /// Decoding errors name the byte offset where the problem was found ([`Error::offset`]);
@@ -15,8 +17,8 @@ pub enum Error {
     /// A tree-level problem (a tree too large for the arena, or bad tree JSON).
     #[error(transparent)]
     Tree(#[from] sigma_tree::Error),
-    /// The first byte is neither a v1 header (0x40–0x7F) nor any other known format.
-    #[error("unknown format at byte 0: first byte {byte:#04x} is not a ΣLANG v1 header (0x40-0x7f)")]
+    /// The first byte is neither a v1 header (0x40–0x7F) nor a v2 format byte (0xA0–0xAF).
+    #[error("unknown format at byte 0: first byte {byte:#04x} is neither v1 (0x40-0x7f) nor v2 (0xa0-0xaf)")]
     UnknownFormat {
         /// The first byte.
         byte: u8,
@@ -98,6 +100,32 @@ pub enum Error {
         /// Offset of the first extra glyph.
         offset: usize,
     },
+    /// A decode limit was exceeded (see [`DecodeLimits`](crate::DecodeLimits)).
+    #[error("decode limit {limit} exceeded at byte {offset}: found {found}, at most {max} (raise it with {})", limit.option())]
+    LimitExceeded {
+        /// Where the decoder was when it stopped.
+        offset: usize,
+        /// Which limit.
+        limit: Limit,
+        /// The value found (or the first value past the limit).
+        found: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// A v2 root with the last-sibling bit set: a root has no siblings.
+    #[error("non-canonical root at byte {offset}: the root's last-sibling bit is set")]
+    NonCanonicalRoot {
+        /// Offset of the root's tag.
+        offset: usize,
+    },
+    /// A v2 message whose primitive coding (palette or none) is not the one its tree calls for.
+    #[error("non-canonical primitive coding at byte {offset}: {reason}")]
+    NonCanonicalCoding {
+        /// Offset of the format byte or palette.
+        offset: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// A DELTA or REFERENCE message that does not have the reference's shape.
     #[error("malformed message at byte {offset}: {reason}")]
     MalformedMessage {
@@ -133,6 +161,9 @@ impl Error {
             | Error::UnclosedComposite { offset, .. }
             | Error::ExtraTree { offset }
             | Error::MalformedMessage { offset, .. }
+            | Error::LimitExceeded { offset, .. }
+            | Error::NonCanonicalRoot { offset }
+            | Error::NonCanonicalCoding { offset, .. }
             | Error::UnresolvableReference { offset, .. } => Some(*offset),
             Error::EmptyTree
             | Error::V1TooManyGlyphs { .. }

@@ -1,14 +1,18 @@
 //! An annotated listing of a stream: header fields, then each glyph with its offset, bytes,
 //! type, primitive and value, indented by nesting, then the checksum and the decoded tree.
 //!
+//! v2 nodes show their tag's flags as three letters: `C` has children, `V` has a value, `L` is
+//! its parent's last child (`-` where a flag is clear).
+//!
 //! The listing shows as much as it can: on a damaged stream it lists what precedes the damage,
 //! then names the error (which the caller also gets, to set its exit code).
 
 use std::fmt::Write;
 
 use sigma_glyph::v1::{self as wire, GlyphKind, Header, Payload, Reader};
+use sigma_glyph::v2;
 
-use crate::{Error, Format, detect, v1};
+use crate::{DecodeLimits, Error, Format, detect, v1};
 
 /// The longest value shown in full; longer ones are cut with `…` and their length given.
 const MAX_SHOWN_VALUE_CHARS: usize = 48;
@@ -24,11 +28,21 @@ pub struct Inspection {
     pub error: Option<Error>,
 }
 
-/// Lists `bytes` (any format [`detect`] knows).
+/// Lists `bytes` (any format [`detect`] knows), decoding within the default limits.
 pub fn inspect(bytes: &[u8]) -> Inspection {
+    inspect_with_limits(bytes, &DecodeLimits::DEFAULT)
+}
+
+/// Lists `bytes`, decoding within `limits`.
+pub fn inspect_with_limits(bytes: &[u8], limits: &DecodeLimits) -> Inspection {
     let mut listing = String::new();
+    let found = bytes.len() as u64;
     let error = match detect(bytes) {
-        Ok(Format::V1) => inspect_v1(bytes, &mut listing).err(),
+        _ if found > limits.max_bytes => {
+            Some(Error::LimitExceeded { offset: 0, limit: crate::Limit::Bytes, found, max: limits.max_bytes })
+        }
+        Ok(Format::V1) => inspect_v1(bytes, limits, &mut listing).err(),
+        Ok(Format::V2) => inspect_v2(bytes, limits, &mut listing).err(),
         Err(e) => Some(e),
     };
     if let Some(e) = &error {
@@ -69,7 +83,7 @@ fn quoted(value: &str) -> String {
     out
 }
 
-fn inspect_v1(bytes: &[u8], listing: &mut String) -> Result<(), Error> {
+fn inspect_v1(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) -> Result<(), Error> {
     let _ = writeln!(listing, "format  v1, {} bytes", bytes.len());
     if let Some(&[a, b, c, d]) = bytes.get(..wire::HEADER_LEN) {
         let header = Header::from_u32(u32::from_be_bytes([a, b, c, d]));
@@ -119,7 +133,7 @@ fn inspect_v1(bytes: &[u8], listing: &mut String) -> Result<(), Error> {
     let crc = bytes.get(end..).unwrap_or_default();
     let stored = crc.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b));
     line(listing, end, crc, &format!("crc16 {stored:#06x} (ok)"));
-    let message = v1::decode_message(bytes)?;
+    let message = v1::decode_message_with_limits(bytes, limits)?;
     if let v1::MessageKind::Delta { base_context, new_primitives } = &message.kind {
         let names: Vec<&str> = new_primitives.iter().map(|p| p.name()).collect();
         let _ = writeln!(
@@ -139,4 +153,67 @@ fn glyph_bytes<'a>(bytes: &'a [u8], offset: usize, payload: &Payload<'_>, id: u8
         len += if payload.len() < wire::SHORT_LENGTH_LIMIT { 1 } else { 2 } + payload.len();
     }
     bytes.get(offset..offset + len).unwrap_or_default()
+}
+
+fn inspect_v2(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) -> Result<(), Error> {
+    let mut tree = sigma_tree::Tree::new();
+    let _ = writeln!(listing, "format  v2, {} bytes", bytes.len());
+    if let Some(&first) = bytes.first() {
+        let palette = if first & v2::PALETTE_FLAG != 0 { "palette" } else { "no palette" };
+        line(listing, 0, &[first], &format!("format byte: v2, {palette}"));
+    }
+    let mut reader = v2::Reader::new(bytes)?;
+    let palette = reader.palette();
+    if !palette.is_empty() {
+        let names: Vec<String> = palette
+            .iter()
+            .enumerate()
+            .map(|(code, &id)| format!("{code}={}", sigma_primitives::Primitive::new(id).name()))
+            .collect();
+        line(
+            listing,
+            1,
+            bytes.get(1..2 + palette.len()).unwrap_or_default(),
+            &format!("palette: {}", names.join(" ")),
+        );
+    }
+    // For each open node with children, whether it is its parent's last child.
+    let mut open_last: Vec<bool> = Vec::new();
+    let mut complete = false;
+    while !reader.at_end() && !complete {
+        let node = reader.next_node()?;
+        let node_bytes = bytes.get(node.offset..reader.offset()).unwrap_or_default();
+        let mut text = format!(
+            "{}{}{}{} {}({:#04x})",
+            "  ".repeat(open_last.len()),
+            if node.has_children { 'C' } else { '-' },
+            if node.value.is_some() { 'V' } else { '-' },
+            if node.last_sibling { 'L' } else { '-' },
+            node.primitive.name(),
+            node.primitive.id()
+        );
+        if let Some(value) = node.value {
+            text.push(' ');
+            text.push_str(&quoted(value));
+        }
+        line(listing, node.offset, node_bytes, &text);
+        if node.has_children {
+            open_last.push(node.last_sibling);
+            continue;
+        }
+        let mut closes_parent = node.last_sibling;
+        while closes_parent {
+            closes_parent = open_last.pop().unwrap_or(false);
+        }
+        complete = open_last.is_empty();
+    }
+    let end = reader.offset();
+    let crc = bytes.get(end..).unwrap_or_default();
+    if crc.len() == v2::CRC_LEN {
+        let stored = crc.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b));
+        line(listing, end, crc, &format!("crc32c {stored:#010x} (ok)"));
+    }
+    crate::v2::Decoder::new(*limits).decode_into(bytes, &mut tree)?;
+    let _ = writeln!(listing, "tree    {tree}");
+    Ok(())
 }

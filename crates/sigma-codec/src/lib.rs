@@ -2,7 +2,9 @@
 //!
 //! - [`v1`]: format v1, the Python reference's wire format, byte for byte where the reference is
 //!   right, and refusing (with an error naming the limit) what v1 cannot hold.
-//! - [`decode`] detects the format from the first byte and decodes.
+//! - [`v2`]: format v2, ours: no limits below 2^32, no ambiguity, smaller than v1 for every tree v1
+//!   holds, decoding bounded by [`DecodeLimits`].
+//! - [`decode`] detects the format from the first byte and decodes; [`encode`] takes the format.
 //! - [`inspect`] renders an annotated listing of a stream, for people.
 //!
 //! Every decoder treats its input as hostile: it checks lengths and the checksum before parsing,
@@ -36,9 +38,12 @@ struct ReadmeDoctests;
 
 mod error;
 pub mod inspect;
+mod limits;
 pub mod v1;
+pub mod v2;
 
 pub use error::Error;
+pub use limits::{DecodeLimits, Limit};
 pub use sigma_tree::{Tree, TreeBuilder};
 
 /// A wire format, as told by a stream's first byte.
@@ -47,6 +52,8 @@ pub use sigma_tree::{Tree, TreeBuilder};
 pub enum Format {
     /// The reference's format: the first byte is 0x40–0x7F (version 1 in its top two bits).
     V1,
+    /// Ours: the first byte is 0xA0–0xAF.
+    V2,
 }
 
 impl Format {
@@ -54,6 +61,7 @@ impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Format::V1 => "v1",
+            Format::V2 => "v2",
         }
     }
 }
@@ -63,13 +71,36 @@ pub fn detect(bytes: &[u8]) -> Result<Format, Error> {
     match bytes.first() {
         None => Err(Error::EmptyInput),
         Some(0x40..=0x7F) => Ok(Format::V1),
+        Some(0xA0..=0xAF) => Ok(Format::V2),
         Some(&byte) => Err(Error::UnknownFormat { byte }),
     }
 }
 
-/// Decodes one tree, whatever its format.
+/// Decodes one tree, whatever its format, within the default [`DecodeLimits`].
 pub fn decode(bytes: &[u8]) -> Result<Tree, Error> {
+    decode_with_limits(bytes, &DecodeLimits::DEFAULT)
+}
+
+/// Decodes one tree, whatever its format, within `limits`.
+pub fn decode_with_limits(bytes: &[u8], limits: &DecodeLimits) -> Result<Tree, Error> {
+    let mut tree = Tree::new();
+    decode_into(bytes, &mut tree, limits)?;
+    Ok(tree)
+}
+
+/// Decodes one tree, whatever its format, into `tree` (reusing its allocations), within `limits`.
+/// On error `tree` is left empty.
+pub fn decode_into(bytes: &[u8], tree: &mut Tree, limits: &DecodeLimits) -> Result<(), Error> {
     match detect(bytes)? {
-        Format::V1 => v1::decode(bytes),
+        Format::V1 => v1::decode_into_with_limits(bytes, tree, limits),
+        Format::V2 => v2::Decoder::new(*limits).decode_into(bytes, tree),
+    }
+}
+
+/// Encodes `tree` in `format`.
+pub fn encode(tree: &Tree, format: Format) -> Result<Vec<u8>, Error> {
+    match format {
+        Format::V1 => v1::encode(tree),
+        Format::V2 => v2::encode(tree),
     }
 }

@@ -18,7 +18,7 @@ use sigma_glyph::v1::{self as wire, Glyph, GlyphKind, Header, Payload, Reader, W
 use sigma_primitives::{Primitive, PrimitiveSet};
 use sigma_tree::{Event, Tree, TreeBuilder};
 
-use crate::Error;
+use crate::{DecodeLimits, Error, Limit};
 
 /// Encodes `tree` as a standalone v1 stream (context id 0).
 pub fn encode(tree: &Tree) -> Result<Vec<u8>, Error> {
@@ -114,8 +114,13 @@ pub fn decode(bytes: &[u8]) -> Result<Tree, Error> {
 
 /// Decodes a v1 stream into `tree`, reusing its allocations. On error `tree` is left empty.
 pub fn decode_into(bytes: &[u8], tree: &mut Tree) -> Result<(), Error> {
+    decode_into_with_limits(bytes, tree, &DecodeLimits::DEFAULT)
+}
+
+/// As [`decode_into`], within `limits`.
+pub fn decode_into_with_limits(bytes: &[u8], tree: &mut Tree, limits: &DecodeLimits) -> Result<(), Error> {
     let builder = TreeBuilder::reuse(std::mem::take(tree));
-    match decode_with(bytes, builder) {
+    match decode_with(bytes, builder, limits) {
         Ok((_, _, decoded)) => {
             *tree = decoded;
             Ok(())
@@ -130,15 +135,29 @@ pub fn decode_into(bytes: &[u8], tree: &mut Tree) -> Result<(), Error> {
 
 /// Decodes a v1 stream with everything it says: header, message kind and tree.
 pub fn decode_message(bytes: &[u8]) -> Result<Message, Error> {
-    decode_with(bytes, TreeBuilder::new())
+    decode_message_with_limits(bytes, &DecodeLimits::DEFAULT)
+}
+
+/// As [`decode_message`], within `limits`.
+pub fn decode_message_with_limits(bytes: &[u8], limits: &DecodeLimits) -> Result<Message, Error> {
+    decode_with(bytes, TreeBuilder::new(), limits)
         .map(|(header, kind, tree)| Message { header, kind, tree })
         .map_err(|(e, _)| e)
 }
 
 type Decoded = (Header, MessageKind, Tree);
 
-fn decode_with(bytes: &[u8], builder: TreeBuilder) -> Result<Decoded, (Error, Tree)> {
-    let mut decoder = Decoder { builder, delta: None, item_primitives: PrimitiveSet::new() };
+fn decode_with(bytes: &[u8], builder: TreeBuilder, limits: &DecodeLimits) -> Result<Decoded, (Error, Tree)> {
+    if bytes.len() as u64 > limits.max_bytes {
+        let e = Error::LimitExceeded {
+            offset: 0,
+            limit: Limit::Bytes,
+            found: bytes.len() as u64,
+            max: limits.max_bytes,
+        };
+        return Err((e, builder.into_parts().0));
+    }
+    let mut decoder = Decoder { builder, delta: None, item_primitives: PrimitiveSet::new(), limits: *limits };
     match decoder.run(bytes) {
         Ok((header, kind)) => match decoder.builder.finish() {
             Ok(tree) => Ok((header, kind, tree)),
@@ -160,6 +179,7 @@ struct Decoder {
     delta: Option<DeltaState>,
     /// Primitives of the current top-level tree.
     item_primitives: PrimitiveSet,
+    limits: DecodeLimits,
 }
 
 impl Decoder {
@@ -265,7 +285,32 @@ impl Decoder {
         Ok(())
     }
 
+    /// Checks the limits before `glyph` becomes a node.
+    fn admit(&self, glyph: &Glyph<'_>) -> Result<(), Error> {
+        let exceeded = |limit: Limit, found: u64, max: u64| Error::LimitExceeded {
+            offset: glyph.offset,
+            limit,
+            found,
+            max,
+        };
+        let nodes = self.builder.node_count() as u64 + 1;
+        if nodes > self.limits.max_nodes {
+            return Err(exceeded(Limit::Nodes, nodes, self.limits.max_nodes));
+        }
+        let depth = self.builder.open_count() as u64 + 1;
+        if depth > self.limits.max_depth {
+            return Err(exceeded(Limit::Depth, depth, self.limits.max_depth));
+        }
+        if let Some(value) = glyph.payload.text()
+            && value.len() as u64 > self.limits.max_value_bytes
+        {
+            return Err(exceeded(Limit::ValueBytes, value.len() as u64, self.limits.max_value_bytes));
+        }
+        Ok(())
+    }
+
     fn start_tree(&mut self, glyph: Glyph<'_>) -> Result<(), Error> {
+        self.admit(&glyph)?;
         self.item_primitives = PrimitiveSet::new();
         self.item_primitives.insert(glyph.primitive);
         match glyph.kind {
@@ -280,6 +325,7 @@ impl Decoder {
 
     fn inside_composite(&mut self, glyph: Glyph<'_>) -> Result<(), Error> {
         if !glyph.is_end_marker() {
+            self.admit(&glyph)?;
             self.item_primitives.insert(glyph.primitive);
         }
         match glyph.kind {

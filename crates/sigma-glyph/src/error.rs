@@ -97,6 +97,34 @@ pub enum Error {
         /// The count in the header.
         declared: usize,
     },
+    /// The first byte is not the format byte this reader expects.
+    #[error("format byte {byte:#04x} at byte {offset} is not {expected}")]
+    BadFormatByte {
+        /// Always 0.
+        offset: usize,
+        /// The byte found.
+        byte: u8,
+        /// What was expected, e.g. `"a v2 format byte (0xa0 or 0xa1)"`.
+        expected: &'static str,
+    },
+    /// A v2 palette that is not in its one canonical form.
+    #[error("non-canonical palette at byte {offset}: {reason}")]
+    NonCanonicalPalette {
+        /// Offset of the palette entry (or count) at fault.
+        offset: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A v2 node whose primitive code has no palette entry.
+    #[error("primitive code {code} at byte {offset} is beyond the palette's {palette_len} entries")]
+    PaletteCode {
+        /// Offset of the node's tag.
+        offset: usize,
+        /// The code in the tag.
+        code: u8,
+        /// Entries in the palette.
+        palette_len: usize,
+    },
     /// A write would need more glyphs than the format's count field holds.
     #[error("too many glyphs for format v1: its 12-bit count holds at most {limit} (use format v2)")]
     TooManyGlyphs {
@@ -134,7 +162,10 @@ impl Error {
             | Error::InvalidUtf8 { offset }
             | Error::UnexpectedEnd { offset, .. }
             | Error::GlyphCountMismatch { offset, .. }
-            | Error::TrailingBytes { offset, .. } => Some(offset),
+            | Error::TrailingBytes { offset, .. }
+            | Error::BadFormatByte { offset, .. }
+            | Error::NonCanonicalPalette { offset, .. }
+            | Error::PaletteCode { offset, .. } => Some(offset),
             Error::TooManyGlyphs { .. } | Error::PayloadTooLong { .. } | Error::ContextIdTooLarge { .. } => {
                 None
             }

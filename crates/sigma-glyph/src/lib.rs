@@ -7,6 +7,9 @@
 //! - [`v1`]: format v1, the Python reference's wire format, byte for byte (DESIGN §4.1–4.2): a
 //!   [`v1::Writer`] that appends to a caller's reusable buffer and a zero-copy [`v1::Reader`] whose
 //!   glyphs borrow their payloads from the input.
+//! - [`v2`]: format v2, ours: the same per-node cost as v1 without its end markers, limits or
+//!   ambiguities, a palette for escaped primitives, and a CRC-32C. [`v2::Writer`] and
+//!   [`v2::Reader`] mirror v1's.
 //!
 //! **Layer 1.** Depends only on `sigma-primitives`. Nothing here does I/O, and nothing here panics
 //! on input: every read is checked, and every failure is an [`Error`] that carries the byte offset.
@@ -35,5 +38,6 @@
 
 mod error;
 pub mod v1;
+pub mod v2;
 
 pub use error::Error;

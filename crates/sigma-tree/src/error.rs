@@ -49,6 +49,16 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A tree that is not the image of a JSON document.
+    #[error("node {node} ({primitive}) is not JSON: {reason}")]
+    NotJson {
+        /// Pre-order index of the node.
+        node: usize,
+        /// Its primitive's name.
+        primitive: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl Error {

@@ -57,3 +57,20 @@ pub(crate) fn with_context_zero(bytes: &[u8]) -> Vec<u8> {
     fix_crc(&mut out);
     out
 }
+
+/// Every tree fixture: the four seed trees, the balanced trees, and the corpus documents.
+pub(crate) fn fixture_trees() -> Vec<(String, sigma_tree::Tree)> {
+    let mut out: Vec<(String, sigma_tree::Tree)> =
+        ["simple", "medium", "deep", "wide", "balanced_1000", "balanced_4000"]
+            .iter()
+            .map(|name| {
+                let text = std::fs::read_to_string(fixtures().join(format!("trees/{name}.json"))).unwrap();
+                ((*name).to_owned(), sigma_tree::Tree::from_tree_json(&text).unwrap())
+            })
+            .collect();
+    for name in ["twitter", "citm_catalog", "canada"] {
+        let text = std::fs::read_to_string(fixtures().join(format!("corpus/{name}.json"))).unwrap();
+        out.push((name.to_owned(), sigma_tree::Tree::from_json_document(&text).unwrap()));
+    }
+    out
+}

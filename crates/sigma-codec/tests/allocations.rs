@@ -1,0 +1,104 @@
+//! Crafted inputs that claim huge counts or lengths fail fast without allocating past the limits,
+//! and decoding into a reused tree allocates nothing. Measured with the counting allocator.
+
+use sigma_codec::{DecodeLimits, Error, Limit, v2};
+use sigma_glyph::v2::crc32c;
+use sigma_metrics::alloc::{CountingAllocator, measure};
+use sigma_primitives::Primitive;
+use sigma_tree::{Tree, TreeBuilder, samples};
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator::new();
+
+fn message(body: &[u8]) -> Vec<u8> {
+    let mut out = body.to_vec();
+    out.extend_from_slice(&crc32c(body).to_be_bytes());
+    out
+}
+
+fn v1_stream(header: u32, glyphs: &[u8]) -> Vec<u8> {
+    let mut out = header.to_be_bytes().to_vec();
+    out.extend_from_slice(glyphs);
+    let crc = sigma_glyph::v1::CRC.checksum(&out);
+    out.extend_from_slice(&crc.to_be_bytes());
+    out
+}
+
+// One test function: the counters are process-wide, so nothing else may run beside it.
+#[test]
+fn hostile_claims_allocate_nothing_much_and_reuse_allocates_nothing() {
+    // A value that claims 4 GiB in a 13-byte message: refused before any copy.
+    let claim = message(&[0xA0, 0x40, 0x80, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, b'a']);
+    let mut tree = Tree::new();
+    let mut decoder = v2::Decoder::new(DecodeLimits::DEFAULT);
+    let (result, usage) = measure(|| decoder.decode_into(&claim, &mut tree));
+    assert!(matches!(result, Err(Error::Glyph(sigma_glyph::Error::UnexpectedEnd { .. }))), "{result:?}");
+    assert!(usage.bytes < 1024, "{usage:?}");
+
+    // A v1 header that claims 4,095 glyphs over one.
+    let v1 = v1_stream(0x4000_0FFF, &[0x00]);
+    let (result, usage) = measure(|| sigma_codec::decode(&v1));
+    assert!(matches!(result, Err(Error::Glyph(sigma_glyph::Error::GlyphCountMismatch { .. }))), "{result:?}");
+    assert!(usage.bytes < 1024, "{usage:?}");
+
+    // A million nodes against a limit of 1,000: stops at the limit, having allocated for at most
+    // about that many nodes.
+    let mut b = TreeBuilder::new();
+    b.open(Primitive::LIST, None).unwrap();
+    for _ in 0..1_000_000 {
+        b.leaf(Primitive::NULL, None).unwrap();
+    }
+    b.close().unwrap();
+    let many = v2::encode(&b.finish().unwrap()).unwrap();
+    let mut limited = v2::Decoder::new(DecodeLimits { max_nodes: 1_000, ..DecodeLimits::DEFAULT });
+    let (result, usage) = measure(|| limited.decode_into(&many, &mut Tree::new()));
+    assert!(
+        matches!(result, Err(Error::LimitExceeded { limit: Limit::Nodes, found: 1_001, .. })),
+        "{result:?}"
+    );
+    assert!(usage.peak_above_start < 1_000 * 16 * 2 + 4096, "{usage:?}");
+
+    // An input over max_bytes is refused before anything else: no allocation at all.
+    let mut small = v2::Decoder::new(DecodeLimits { max_bytes: 1_000, ..DecodeLimits::DEFAULT });
+    let (result, usage) = measure(|| small.decode_into(&many, &mut tree));
+    assert!(matches!(result, Err(Error::LimitExceeded { limit: Limit::Bytes, .. })), "{result:?}");
+    assert_eq!(usage.allocations, 0, "{usage:?}");
+
+    // Decoding into a reused tree with a reused decoder: nothing after the first call.
+    let bytes = v2::encode(&samples::balanced(4000)).unwrap();
+    let mut decoder = v2::Decoder::new(DecodeLimits::DEFAULT);
+    let mut tree = Tree::new();
+    decoder.decode_into(&bytes, &mut tree).unwrap();
+    let (result, usage) = measure(|| decoder.decode_into(&bytes, &mut tree));
+    result.unwrap();
+    assert_eq!(usage.allocations, 0, "{usage:?}");
+    assert_eq!(tree, samples::balanced(4000));
+
+    // Encoding into a reused buffer with a reused encoder: likewise.
+    let mut encoder = v2::Encoder::new();
+    let mut buf = Vec::new();
+    encoder.encode_into(&tree, &mut buf).unwrap();
+    let (result, usage) = measure(|| {
+        buf.clear();
+        encoder.encode_into(&tree, &mut buf)
+    });
+    result.unwrap();
+    assert_eq!(usage.allocations, 0, "{usage:?}");
+    assert_eq!(buf, bytes);
+
+    // The same with a palette (a JSON document) both ways.
+    let doc = Tree::from_json_document(r#"[{"a":1,"b":[true,null]},{"a":2,"b":[false,"x"]}]"#).unwrap();
+    encoder.encode_into(&doc, &mut buf).unwrap();
+    let (result, usage) = measure(|| {
+        buf.clear();
+        encoder.encode_into(&doc, &mut buf)
+    });
+    result.unwrap();
+    assert_eq!(buf[0], 0xA1, "palette in use");
+    assert_eq!(usage.allocations, 0, "{usage:?}");
+    decoder.decode_into(&buf, &mut tree).unwrap();
+    let (result, usage) = measure(|| decoder.decode_into(&buf, &mut tree));
+    result.unwrap();
+    assert_eq!(usage.allocations, 0, "{usage:?}");
+    assert_eq!(tree, doc);
+}

@@ -1,0 +1,114 @@
+//! Format v2: ours, without v1's limits or ambiguities (docs/FORMAT.md, "Format v2").
+//!
+//! ```text
+//! message = format-byte [palette] node+ crc32c
+//! format  = 0xA0 | palette-flag (bit 0); bits 1-3 reserved, 0
+//! palette = k (1 byte, 1..=31) | k distinct primitive ids, ascending
+//! node    = tag [escaped-id] [length value]
+//! tag     = has-children (bit 7) | has-value (bit 6) | last-sibling (bit 5) | code (bits 4-0)
+//! code    = 0..=30: the primitive id (no palette) or palette entry `code`; 31: escape, the id
+//!           follows in one byte (never with a palette; without one, only for ids >= 31)
+//! length  = L (L < 128) | 0x80 | L >> 8, L & 0xFF (L < 32,768) | 0x80 0x00 + u32 BE (L >= 32,768)
+//! crc32c  = CRC-32C of everything before it, u32 big-endian
+//! ```
+//!
+//! Nodes come in pre-order. A node with children is followed by them; its last child (and only
+//! that one) has the last-sibling bit, so no counts and no end markers are needed, and no node can
+//! be mistaken for structure. Per node, v2 spends exactly what v1 spends (same escape rule, same
+//! length prefixes up to 32,767), minus v1's end markers, and its envelope is one byte shorter:
+//! v2 is smaller than v1 for every tree v1 can hold. The palette, used only when it makes the
+//! message smaller, turns escaped primitives (the JSON mapping's 0x70–0x7F) into one-byte tags.
+
+mod reader;
+mod writer;
+
+use sigma_primitives::PrimitiveSet;
+
+pub use reader::{Node, Reader};
+pub use writer::Writer;
+
+/// The high nibble of every v2 format byte. v1's first byte is 0x40–0x7F, so the two never meet.
+pub const FORMAT_BYTE: u8 = 0xA0;
+/// Format-byte bit 0: a palette follows.
+pub const PALETTE_FLAG: u8 = 0x01;
+/// Format-byte bits that no version defines yet.
+pub const RESERVED_FLAGS: u8 = 0x0E;
+/// CRC size: a big-endian CRC-32C.
+pub const CRC_LEN: usize = 4;
+/// The shortest message: format byte, a one-byte node, the CRC.
+pub const MIN_MESSAGE_LEN: usize = 1 + 1 + CRC_LEN;
+/// Tag bit 7: the node has children, which follow it.
+pub const HAS_CHILDREN: u8 = 0x80;
+/// Tag bit 6: a length and a UTF-8 value follow (after any escaped id).
+pub const HAS_VALUE: u8 = 0x40;
+/// Tag bit 5: the node is its parent's last child.
+pub const LAST_SIBLING: u8 = 0x20;
+/// Tag bits 4–0: the primitive code.
+pub const CODE_MASK: u8 = 0x1F;
+/// The code that says "the full primitive id follows".
+pub const ESCAPE: u8 = 31;
+/// The most entries a palette holds: codes 0–30.
+pub const MAX_PALETTE: usize = 31;
+/// Lengths below this take one byte.
+pub const SHORT_LENGTH_LIMIT: usize = 0x80;
+/// Lengths below this take two bytes (v1's form); longer ones take the six-byte form.
+pub const MEDIUM_LENGTH_LIMIT: usize = 0x8000;
+/// The two bytes that introduce a six-byte length (a two-byte form of 0, otherwise unused).
+pub const LONG_LENGTH_PREFIX: [u8; 2] = [0x80, 0x00];
+/// The longest value: its length is a `u32`.
+pub const MAX_VALUE_LEN: u64 = u32::MAX as u64;
+
+/// The CRC v2 uses: CRC-32C (Castagnoli), hardware-accelerated where the CPU has it.
+pub fn crc32c(bytes: &[u8]) -> u32 {
+    crc32c::crc32c(bytes)
+}
+
+/// How primitives are written in tags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrimitiveCoding {
+    /// Code = id for ids 0–30; escape and a byte for the rest (as v1).
+    Identity,
+    /// Code = index in this ascending list of every primitive the tree uses.
+    Palette(Palette),
+}
+
+/// An ascending list of at most 31 primitive ids, stored inline (no allocation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Palette {
+    ids: [u8; MAX_PALETTE],
+    len: u8,
+}
+
+impl Palette {
+    /// The ids, ascending.
+    pub fn ids(&self) -> &[u8] {
+        self.ids.get(..usize::from(self.len)).unwrap_or_default()
+    }
+}
+
+/// The one canonical coding for a tree that uses the primitives `used`, of which `escaped` nodes
+/// have ids of 31 or more: a palette of every used primitive, if and only if it makes the message
+/// strictly smaller (its `1 + k` bytes cost less than the escape bytes it saves).
+pub fn choose_coding(used: &PrimitiveSet, escaped: u64) -> PrimitiveCoding {
+    let k = used.len();
+    if k <= MAX_PALETTE && (1 + k as u64) < escaped {
+        let mut palette = Palette { ids: [0; MAX_PALETTE], len: k as u8 };
+        for (slot, primitive) in palette.ids.iter_mut().zip(used.iter()) {
+            *slot = primitive.id();
+        }
+        PrimitiveCoding::Palette(palette)
+    } else {
+        PrimitiveCoding::Identity
+    }
+}
+
+/// The bytes a length takes.
+pub const fn length_len(len: usize) -> usize {
+    if len < SHORT_LENGTH_LIMIT {
+        1
+    } else if len < MEDIUM_LENGTH_LIMIT {
+        2
+    } else {
+        6
+    }
+}

@@ -1,0 +1,211 @@
+//! Reading v2 messages without copying.
+
+use sigma_primitives::Primitive;
+
+use super::{
+    CODE_MASK, CRC_LEN, ESCAPE, FORMAT_BYTE, HAS_CHILDREN, HAS_VALUE, LAST_SIBLING, LONG_LENGTH_PREFIX,
+    MAX_PALETTE, MEDIUM_LENGTH_LIMIT, MIN_MESSAGE_LEN, PALETTE_FLAG, RESERVED_FLAGS, SHORT_LENGTH_LIMIT,
+    crc32c,
+};
+use crate::Error;
+
+/// One node as read from a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Node<'a> {
+    /// Offset of the node's tag.
+    pub offset: usize,
+    /// The primitive.
+    pub primitive: Primitive,
+    /// Whether the id was written in full after the tag.
+    pub escaped: bool,
+    /// The value, if the has-value bit is set.
+    pub value: Option<&'a str>,
+    /// Whether the node's children follow it.
+    pub has_children: bool,
+    /// Whether the node is its parent's last child.
+    pub last_sibling: bool,
+}
+
+/// A checked v2 message, read node by node.
+///
+/// [`Reader::new`] checks the length, the format byte and the CRC, and reads the palette.
+/// [`Reader::next_node`] then reads one node at a time; tree structure is the caller's to check
+/// (the reader does not know when the tree ends). [`Reader::at_end`] says whether the nodes are
+/// all read.
+#[derive(Clone, Debug)]
+pub struct Reader<'a> {
+    message: &'a [u8],
+    pos: usize,
+    /// Offset of the CRC: nodes end here.
+    end: usize,
+    /// Primitive id of each code (identity or palette); `None` past the palette.
+    ids: [Option<u8>; 32],
+    palette: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    /// Checks length, format byte and CRC, then reads the palette.
+    pub fn new(message: &'a [u8]) -> Result<Reader<'a>, Error> {
+        let len = message.len();
+        if len < MIN_MESSAGE_LEN {
+            return Err(Error::TooShort { len, min: MIN_MESSAGE_LEN });
+        }
+        let first = message.first().copied().unwrap_or_default();
+        if first & 0xF0 != FORMAT_BYTE {
+            return Err(Error::BadFormatByte {
+                offset: 0,
+                byte: first,
+                expected: "a v2 format byte (0xa0-0xaf)",
+            });
+        }
+        if first & RESERVED_FLAGS != 0 {
+            return Err(Error::UnknownFlags { offset: 0, flags: first & RESERVED_FLAGS });
+        }
+        let end = len - CRC_LEN;
+        let (covered, stored) = message.split_at(end);
+        let stored = u32::from_be_bytes(stored.try_into().unwrap_or_default());
+        let computed = crc32c(covered);
+        if stored != computed {
+            return Err(Error::ChecksumMismatch { offset: end, stored, computed });
+        }
+        let mut reader = Reader { message, pos: 1, end, ids: [None; 32], palette: &[] };
+        if first & PALETTE_FLAG == 0 {
+            for (code, id) in reader.ids.iter_mut().enumerate().take(usize::from(ESCAPE)) {
+                *id = Some(code as u8);
+            }
+        } else {
+            reader.read_palette()?;
+        }
+        Ok(reader)
+    }
+
+    fn read_palette(&mut self) -> Result<(), Error> {
+        let count_at = self.pos;
+        let count = usize::from(self.byte(count_at)?);
+        if count == 0 || count > MAX_PALETTE {
+            return Err(Error::NonCanonicalPalette {
+                offset: count_at,
+                reason: "a palette has 1 to 31 entries",
+            });
+        }
+        let entries = self.take(count_at + 1, count)?;
+        let mut previous: Option<u8> = None;
+        for (code, &id) in entries.iter().enumerate() {
+            if previous.is_some_and(|p| p >= id) {
+                return Err(Error::NonCanonicalPalette {
+                    offset: count_at + 1 + code,
+                    reason: "palette entries must ascend strictly",
+                });
+            }
+            previous = Some(id);
+            if let Some(slot) = self.ids.get_mut(code) {
+                *slot = Some(id);
+            }
+        }
+        self.palette = entries;
+        self.pos = count_at + 1 + count;
+        Ok(())
+    }
+
+    /// The palette's primitive ids, empty without one.
+    pub fn palette(&self) -> &'a [u8] {
+        self.palette
+    }
+
+    /// Whether a palette is in use.
+    pub fn has_palette(&self) -> bool {
+        !self.palette.is_empty()
+    }
+
+    /// Offset of the next node (or of the CRC once all are read).
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// Whether every node byte has been read.
+    pub fn at_end(&self) -> bool {
+        self.pos >= self.end
+    }
+
+    /// Node bytes not read yet.
+    pub fn remaining(&self) -> usize {
+        self.end.saturating_sub(self.pos)
+    }
+
+    fn byte(&self, at: usize) -> Result<u8, Error> {
+        if at >= self.end {
+            return Err(Error::UnexpectedEnd { offset: at, needed: 1, available: 0 });
+        }
+        self.message.get(at).copied().ok_or(Error::UnexpectedEnd { offset: at, needed: 1, available: 0 })
+    }
+
+    fn take(&self, at: usize, len: usize) -> Result<&'a [u8], Error> {
+        let available = self.end.saturating_sub(at);
+        if len > available {
+            return Err(Error::UnexpectedEnd { offset: at, needed: len, available });
+        }
+        self.message.get(at..at + len).ok_or(Error::UnexpectedEnd { offset: at, needed: len, available })
+    }
+
+    /// Reads a length at `at`; returns it and the offset after it.
+    fn length(&self, at: usize) -> Result<(usize, usize), Error> {
+        let lead = self.byte(at)?;
+        if usize::from(lead) < SHORT_LENGTH_LIMIT {
+            return Ok((usize::from(lead), at + 1));
+        }
+        let low = self.byte(at + 1)?;
+        if [lead, low] == LONG_LENGTH_PREFIX {
+            let bytes = self.take(at + 2, 4)?;
+            let len = u32::from_be_bytes(bytes.try_into().unwrap_or_default()) as usize;
+            if len < MEDIUM_LENGTH_LIMIT {
+                return Err(Error::NonCanonicalLength { offset: at, length: len });
+            }
+            return Ok((len, at + 6));
+        }
+        let len = usize::from(lead & 0x7F) << 8 | usize::from(low);
+        if len < SHORT_LENGTH_LIMIT {
+            return Err(Error::NonCanonicalLength { offset: at, length: len });
+        }
+        Ok((len, at + 2))
+    }
+
+    /// The next node. Reading past the last node is an `UnexpectedEnd` error.
+    pub fn next_node(&mut self) -> Result<Node<'a>, Error> {
+        let offset = self.pos;
+        let tag = self.byte(offset)?;
+        let code = tag & CODE_MASK;
+        let mut at = offset + 1;
+        let (id, escaped) = match self.ids.get(usize::from(code)).copied().flatten() {
+            Some(id) => (id, false),
+            None if code == ESCAPE && !self.has_palette() => {
+                let id = self.byte(at)?;
+                if id < ESCAPE {
+                    return Err(Error::NonCanonicalEscape { offset, id });
+                }
+                at += 1;
+                (id, true)
+            }
+            None => return Err(Error::PaletteCode { offset, code, palette_len: self.palette.len() }),
+        };
+        let value = if tag & HAS_VALUE == 0 {
+            None
+        } else {
+            let (len, value_at) = self.length(at)?;
+            let bytes = self.take(value_at, len)?;
+            at = value_at + len;
+            match std::str::from_utf8(bytes) {
+                Ok(text) => Some(text),
+                Err(e) => return Err(Error::InvalidUtf8 { offset: value_at + e.valid_up_to() }),
+            }
+        };
+        self.pos = at;
+        Ok(Node {
+            offset,
+            primitive: Primitive::new(id),
+            escaped,
+            value,
+            has_children: tag & HAS_CHILDREN != 0,
+            last_sibling: tag & LAST_SIBLING != 0,
+        })
+    }
+}
