@@ -258,3 +258,16 @@ fn random_and_damaged_bytes_never_panic() {
         }
     }
 }
+
+#[test]
+fn deeply_nested_json_round_trips_through_the_binary() {
+    let depth = 100_000;
+    let text = format!("{}1{}", "{\"k\":[".repeat(depth), "]}".repeat(depth));
+    let encoded = sigma(&["encode", "--input", "json"], text.as_bytes());
+    assert!(encoded.status.success(), "{}", String::from_utf8_lossy(&encoded.stderr));
+    let decoded = sigma(&["decode", "--output", "json"], &encoded.stdout);
+    assert!(decoded.status.success(), "{}", String::from_utf8_lossy(&decoded.stderr));
+    assert_eq!(String::from_utf8(decoded.stdout).unwrap(), format!("{text}\n"));
+    // 300,001 levels (DICT, RECORD, LIST per level, then the number): past a depth limit of 300,000.
+    assert_fails(&sigma(&["decode", "--max-depth", "300000"], &encoded.stdout), "found 300001");
+}

@@ -56,7 +56,7 @@ pub enum Error {
         /// Pre-order index of the node.
         node: usize,
     },
-    /// A stream with no glyphs.
+    /// A stream with no glyphs (v1) or no nodes (v2).
     #[error("stream holds no glyphs (byte {offset})")]
     NoGlyphs {
         /// Offset where the first glyph should start.

@@ -157,6 +157,9 @@ impl Decoder {
         let mut nodes = 0u64;
         loop {
             if reader.at_end() {
+                if nodes == 0 {
+                    return Err(Error::NoGlyphs { offset: reader.offset() });
+                }
                 return Err(Error::UnclosedComposite { offset: reader.offset(), open: self.open_last.len() });
             }
             let node = reader.next_node()?;

@@ -243,6 +243,7 @@ proptest! {
 fn hostile_bytes_give_the_right_errors() {
     let cases: Vec<(&str, Vec<u8>, Error)> = vec![
         ("root with last bit", message(&[0xA0, 0x20]), Error::NonCanonicalRoot { offset: 1 }),
+        ("palette and no node", message(&[0xA1, 0x01, 0x70]), Error::NoGlyphs { offset: 3 }),
         ("unclosed", message(&[0xA0, 0x80, 0x00]), Error::UnclosedComposite { offset: 3, open: 1 }),
         ("extra tree", message(&[0xA0, 0x00, 0x00]), Error::ExtraTree { offset: 2 }),
         (
