@@ -3,8 +3,18 @@
 //! A plain binary with few dependencies so it compiles in seconds; it runs cargo through the
 //! `$CARGO` that invoked it.
 
+mod bench;
 mod fuzz;
+mod profile;
+mod regress;
+mod snapshot;
 mod tidy;
+
+use sigma_metrics::alloc::CountingAllocator;
+
+/// Counts allocations for `cargo xtask profile`; cheap enough to leave on for every task.
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator::new();
 
 use std::process::ExitCode;
 
@@ -12,6 +22,12 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
+  bench [--quick|--report-only] run the benches, print one table per workload, write
+                               target/sigma-bench/report.{md,json} and chart.svg
+  regress [--bytes] [--update] compare fixture encodings (and, without --bytes, timing ratios)
+                               with fixtures/regress/; --update rewrites them
+  profile                      allocations and peak memory per operation and workload
+  snapshot                     rerun snapshot tests and accept their output
   tidy [--fix]                 check layering, file headers and formatting (--fix formats first)
   fuzz [--seconds N] [TARGET]  run the cargo-fuzz targets (decode_v1, decode_v2, round_trip,
                                json_document), N seconds each (default 60); needs cargo-fuzz";
@@ -22,9 +38,10 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["tidy"] => tidy::run(false),
         ["tidy", "--fix"] => tidy::run(true),
-        [task @ ("bench" | "regress" | "profile" | "snapshot"), ..] => {
-            Err(format!("'cargo xtask {task}' is not built yet: it arrives with the measurement issue (#4)"))
-        }
+        ["bench", rest @ ..] => bench::run(rest),
+        ["regress", rest @ ..] => regress::run(rest),
+        ["profile"] => profile::run(),
+        ["snapshot"] => snapshot::run(),
         ["fuzz", rest @ ..] => fuzz::run(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");

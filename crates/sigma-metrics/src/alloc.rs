@@ -148,3 +148,33 @@ pub fn measure<T>(operation: impl FnOnce() -> T) -> (T, Usage) {
     };
     (value, usage)
 }
+
+/// What a sequence of labelled operations allocated: a memory profile.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Profile {
+    entries: Vec<(String, Usage)>,
+}
+
+impl Profile {
+    /// An empty profile.
+    pub fn new() -> Profile {
+        Profile::default()
+    }
+
+    /// Runs `operation`, records what it allocated under `label`, and returns its result.
+    pub fn measure<T>(&mut self, label: &str, operation: impl FnOnce() -> T) -> T {
+        let (value, usage) = measure(operation);
+        self.entries.push((label.to_owned(), usage));
+        value
+    }
+
+    /// The entries in the order they were measured.
+    pub fn entries(&self) -> &[(String, Usage)] {
+        &self.entries
+    }
+
+    /// The entry recorded under `label`, if any (the first, if several).
+    pub fn get(&self, label: &str) -> Option<Usage> {
+        self.entries.iter().find(|(l, _)| l == label).map(|&(_, usage)| usage)
+    }
+}

@@ -1,9 +1,11 @@
 //! Measurement instruments for ΣLANG.
 //!
+//! - [`stats::Summary`]: count, min, median, mean, p99, max and standard deviation of samples.
+//! - [`counters::Counters`]: named counters.
 //! - [`alloc::CountingAllocator`]: a global allocator wrapper that counts allocations, frees,
-//!   bytes, current and peak bytes; [`alloc::measure`] reports what one operation allocated.
-//!
-//! Timing statistics, counters and reports arrive with the measurement issue (#4).
+//!   bytes, current and peak bytes; [`alloc::measure`] reports what one operation allocated and
+//!   [`alloc::Profile`] collects such reports by label.
+//! - [`report::Report`]: a table rendered as aligned text, Markdown or JSON.
 //!
 //! **Layer 0.** Depends on nothing in the workspace; benches, `cargo xtask profile` and tests that
 //! count allocations sit on top of it.
@@ -12,3 +14,6 @@
 #![warn(clippy::unwrap_used, clippy::panic, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod alloc;
+pub mod counters;
+pub mod report;
+pub mod stats;

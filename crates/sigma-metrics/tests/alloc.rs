@@ -1,6 +1,6 @@
 //! The counting allocator counts exactly, installed as this test binary's global allocator.
 
-use sigma_metrics::alloc::{CountingAllocator, measure, reset, snapshot};
+use sigma_metrics::alloc::{CountingAllocator, Profile, measure, reset, snapshot};
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator::new();
@@ -36,6 +36,14 @@ fn counts_allocations_bytes_and_peaks() {
     assert_eq!(grown.allocations, 2, "allocation and reallocation");
     assert_eq!(grown.bytes, 16 + 64);
     drop(v);
+
+    let mut profile = Profile::new();
+    let kept = profile.measure("first", || vec![1u64; 100]);
+    profile.measure("second", || drop(vec![1u8; 10]));
+    assert_eq!(profile.get("first").map(|u| (u.allocations, u.bytes)), Some((1, 800)));
+    assert_eq!(profile.get("second").map(|u| u.bytes), Some(10));
+    assert_eq!(profile.entries().len(), 2);
+    drop(kept);
 
     reset();
     let s = snapshot();

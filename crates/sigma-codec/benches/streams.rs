@@ -1,0 +1,63 @@
+//! Message-stream benches (DESIGN §9): twitter `statuses` and citm `performances`, one JSON
+//! document per message. Dictionaries are trained on the first half and measured on the second.
+//! Each bench iteration encodes (or decodes) the whole second half; `cargo xtask bench` divides by
+//! the message count it finds in `target/sigma-bench/streams.json`.
+#![allow(missing_docs)] // criterion's macros generate undocumented public items
+
+mod support;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use support::{streams, write_json};
+
+/// Dictionary size, as in the figures to beat (DESIGN §9).
+const DICT_BYTES: usize = 16 * 1024;
+
+fn bench(c: &mut Criterion) {
+    let mut report = Vec::new();
+    for (name, messages) in streams() {
+        let (train, test) = messages.split_at(messages.len() / 2);
+        let samples: Vec<&[u8]> = train.iter().map(|m| m.as_bytes()).collect();
+        let dict = zstd::dict::from_samples(&samples, DICT_BYTES).unwrap();
+        let json_bytes: usize = test.iter().map(String::len).sum();
+        let mut codecs = vec![serde_json::json!({
+            "codec": "json", "bytes_per_message": json_bytes as f64 / test.len() as f64,
+        })];
+        let mut group = c.benchmark_group(name);
+        for level in [3, 19] {
+            let codec = format!("zstd-{level}+dict");
+            let mut compressor = zstd::bulk::Compressor::with_dictionary(level, &dict).unwrap();
+            let mut decompressor = zstd::bulk::Decompressor::with_dictionary(&dict).unwrap();
+            let compressed: Vec<Vec<u8>> =
+                test.iter().map(|m| compressor.compress(m.as_bytes()).unwrap()).collect();
+            for (message, bytes) in test.iter().zip(&compressed) {
+                assert_eq!(decompressor.decompress(bytes, message.len()).unwrap(), message.as_bytes());
+            }
+            let total: usize = compressed.iter().map(Vec::len).sum();
+            codecs.push(serde_json::json!({
+                "codec": codec, "bytes_per_message": total as f64 / test.len() as f64,
+            }));
+            group.bench_function(format!("{codec}/encode"), |b| {
+                b.iter(|| {
+                    for m in test {
+                        std::hint::black_box(compressor.compress(m.as_bytes()).unwrap());
+                    }
+                })
+            });
+            group.bench_function(format!("{codec}/decode"), |b| {
+                b.iter(|| {
+                    for (m, bytes) in test.iter().zip(&compressed) {
+                        std::hint::black_box(decompressor.decompress(bytes, m.len()).unwrap());
+                    }
+                })
+            });
+        }
+        group.finish();
+        report.push(serde_json::json!({
+            "name": name, "messages": test.len(), "trained_on": train.len(), "codecs": codecs,
+        }));
+    }
+    write_json("streams.json", &serde_json::json!({ "streams": report }));
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,201 @@
+//! `cargo xtask regress [--bytes] [--update]`: guards what the project has achieved.
+//!
+//! - **Bytes** (what CI runs, also as the test `regress::tests::encodings_match_the_snapshot`):
+//!   encodes every fixture in v1 and v2 and compares lengths and a hash of the bytes with
+//!   `fixtures/regress/encodings.json`.
+//! - **Timing** (for people): runs the benches quickly and compares each workload's ratio of
+//!   sigma-v2 time to postcard time, measured side by side in the same run, with
+//!   `fixtures/regress/timing.json`. A ratio more than [`TIMING_TOLERANCE`] above its baseline is a
+//!   regression; absolute times are never compared (this machine is noisy).
+//!
+//! `--update` rewrites the snapshot (and, without `--bytes`, the timing baseline) instead.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use sigma_codec::{v1, v2};
+use sigma_tree::Tree;
+
+use crate::bench::{collect, read_json, run_benches, target_dir};
+use crate::tidy::workspace_root;
+
+/// A timing ratio may grow by this fraction over its baseline before it counts as a regression:
+/// quick runs on a noisy two-core machine move ratios by up to about a third.
+pub(crate) const TIMING_TOLERANCE: f64 = 0.5;
+
+pub(crate) fn run(args: &[&str]) -> Result<(), String> {
+    let bytes_only = args.contains(&"--bytes");
+    let update = args.contains(&"--update");
+    if let Some(other) = args.iter().find(|a| !matches!(**a, "--bytes" | "--update")) {
+        return Err(format!("unknown regress argument {other:?} (--bytes, --update)"));
+    }
+    let root = workspace_root();
+    let mut problems = check_encodings(&root, update)?;
+    if !bytes_only {
+        problems.extend(check_timing(&root, update)?);
+    }
+    if problems.is_empty() {
+        println!("regress: no regressions{}", if update { " (snapshots updated)" } else { "" });
+        Ok(())
+    } else {
+        Err(format!("{} regressions:\n  {}", problems.len(), problems.join("\n  ")))
+    }
+}
+
+fn snapshot_dir(root: &Path) -> PathBuf {
+    root.join("fixtures/regress")
+}
+
+/// FNV-1a, 64 bits: enough to tell whether bytes changed.
+fn fnv1a(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// Every fixture tree, by name.
+pub(crate) fn fixture_trees(root: &Path) -> Result<Vec<(String, Tree)>, String> {
+    let fixtures = root.join("fixtures");
+    let read = |path: PathBuf| std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()));
+    let mut out = Vec::new();
+    for name in ["simple", "medium", "deep", "wide", "balanced_1000", "balanced_4000"] {
+        let text = read(fixtures.join(format!("trees/{name}.json")))?;
+        out.push((name.to_owned(), Tree::from_tree_json(&text).map_err(|e| format!("{name}: {e}"))?));
+    }
+    for name in ["twitter", "citm_catalog", "canada"] {
+        let text = read(fixtures.join(format!("corpus/{name}.json")))?;
+        out.push((
+            format!("{name}.json"),
+            Tree::from_json_document(&text).map_err(|e| format!("{name}: {e}"))?,
+        ));
+    }
+    Ok(out)
+}
+
+/// The encodings as the snapshot records them.
+pub(crate) fn encodings(root: &Path) -> Result<Value, String> {
+    let mut out = serde_json::Map::new();
+    for (name, tree) in fixture_trees(root)? {
+        let describe = |bytes: Result<Vec<u8>, sigma_codec::Error>| match bytes {
+            Ok(b) => json!({ "bytes": b.len(), "fnv1a": fnv1a(&b) }),
+            Err(e) => json!({ "refused": e.to_string() }),
+        };
+        out.insert(name, json!({ "v1": describe(v1::encode(&tree)), "v2": describe(v2::encode(&tree)) }));
+    }
+    Ok(Value::Object(out))
+}
+
+fn check_encodings(root: &Path, update: bool) -> Result<Vec<String>, String> {
+    let path = snapshot_dir(root).join("encodings.json");
+    let now = encodings(root)?;
+    if update {
+        std::fs::create_dir_all(snapshot_dir(root)).map_err(|e| e.to_string())?;
+        let text = serde_json::to_string_pretty(&now).map_err(|e| e.to_string())? + "\n";
+        std::fs::write(&path, text).map_err(|e| e.to_string())?;
+        return Ok(Vec::new());
+    }
+    let then = read_json(&path)?;
+    Ok(compare_encodings(&then, &now))
+}
+
+pub(crate) fn compare_encodings(then: &Value, now: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let (Some(then), Some(now)) = (then.as_object(), now.as_object()) else {
+        return vec!["encodings snapshot is not an object".to_owned()];
+    };
+    for (name, formats) in now {
+        for format in ["v1", "v2"] {
+            let (old, new) = (&then.get(name).map_or(Value::Null, |f| f[format].clone()), &formats[format]);
+            if old != new {
+                problems.push(format!("{name} {format}: was {old}, now {new}"));
+            }
+        }
+    }
+    problems.extend(then.keys().filter(|k| !now.contains_key(*k)).map(|k| format!("{k}: fixture gone")));
+    problems
+}
+
+/// sigma-v2 time over postcard time, per workload and direction, from a report.
+fn ratios(report: &Value) -> Value {
+    let mut out = serde_json::Map::new();
+    for w in report["workloads"].as_array().into_iter().flatten() {
+        let codecs = w["codecs"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let get = |codec: &str, field: &str| {
+            codecs.iter().find(|c| c["codec"] == codec).and_then(|c| c[field].as_f64())
+        };
+        let ratio = |field: &str| match (get("sigma-v2", field), get("postcard", field)) {
+            (Some(s), Some(p)) if p > 0.0 => json!((s / p * 1000.0).round() / 1000.0),
+            _ => Value::Null,
+        };
+        out.insert(
+            w["name"].as_str().unwrap_or_default().to_owned(),
+            json!({ "encode_vs_postcard": ratio("encode_ns"), "decode_vs_postcard": ratio("decode_ns") }),
+        );
+    }
+    Value::Object(out)
+}
+
+fn check_timing(root: &Path, update: bool) -> Result<Vec<String>, String> {
+    run_benches(root, &["--warm-up-time", "0.2", "--measurement-time", "0.6", "--sample-size", "10"])?;
+    let now = ratios(&collect(&target_dir(root))?);
+    let path = snapshot_dir(root).join("timing.json");
+    if update {
+        let doc = json!({
+            "about": "sigma-v2 time / postcard time per workload, from one `cargo xtask regress --update` run",
+            "tolerance": TIMING_TOLERANCE,
+            "ratios": now,
+        });
+        let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n";
+        std::fs::write(&path, text).map_err(|e| e.to_string())?;
+        return Ok(Vec::new());
+    }
+    let baseline = read_json(&path)?;
+    let mut problems = Vec::new();
+    for (workload, directions) in now.as_object().into_iter().flatten() {
+        for direction in ["encode_vs_postcard", "decode_vs_postcard"] {
+            let (Some(new), Some(old)) =
+                (directions[direction].as_f64(), baseline["ratios"][workload][direction].as_f64())
+            else {
+                continue;
+            };
+            let allowed = old * (1.0 + TIMING_TOLERANCE);
+            let verdict = if new > allowed { "REGRESSED" } else { "ok" };
+            println!(
+                "{workload:<20} {direction:<20} baseline {old:.3}  now {new:.3}  allowed {allowed:.3}  {verdict}"
+            );
+            if new > allowed {
+                problems.push(format!("{workload} {direction}: {new:.3} > {allowed:.3} (baseline {old:.3})"));
+            }
+        }
+    }
+    Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_match_the_snapshot() {
+        let root = workspace_root();
+        let then = read_json(&snapshot_dir(&root).join("encodings.json")).unwrap();
+        let problems = compare_encodings(&then, &encodings(&root).unwrap());
+        assert!(
+            problems.is_empty(),
+            "run `cargo xtask regress --bytes --update` if intended:\n{problems:#?}"
+        );
+    }
+
+    #[test]
+    fn a_changed_encoding_is_reported() {
+        let then = json!({ "a": { "v1": { "bytes": 1, "fnv1a": "x" }, "v2": { "bytes": 1, "fnv1a": "x" } }, "gone": {} });
+        let now = json!({ "a": { "v1": { "bytes": 1, "fnv1a": "x" }, "v2": { "bytes": 2, "fnv1a": "y" } } });
+        let problems = compare_encodings(&then, &now);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("a v2: was"));
+        assert_eq!(problems[1], "gone: fixture gone");
+    }
+}
