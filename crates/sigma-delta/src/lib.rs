@@ -1,11 +1,38 @@
 //! Context for ΣLANG sessions: what a new tree can be described against.
 //!
-//! **Layer 3.** May depend on `sigma-primitives`, `sigma-glyph` and `sigma-tree`; `sigma-codec`
-//! builds sessions on top of it.
+//! - [`Context`]: the last N trees of a session (the context stack), an index of their subtrees by
+//!   hash, and a [`ValueTable`] of the values seen; bounded by [`ContextConfig`] and evicted
+//!   identically on both ends of a session.
+//! - [`PrimitiveDelta`]: primitives added and removed between two trees, in constant time.
+//! - [`describe`]: a new tree as an [`Edit`]: which subtrees and values can be sent as
+//!   back-references to the context.
+//! - [`hash`]: subtree hashes (candidates only: every match is confirmed node by node, so a
+//!   collision can never produce a wrong reference).
 //!
-//! **Status: empty.** The context stack (the last N trees), primitive-set deltas, the indexes of
-//! subtrees and values seen in context and the edit description of a new tree arrive with the
-//! sessions issue (#5); until then this crate holds only this page.
+//! **Layer 3.** Depends on `sigma-primitives` and `sigma-tree`; knows nothing of bytes.
+//! `sigma-codec` builds session streams on top of it.
+//!
+//! ```
+//! use sigma_delta::{Context, ContextConfig, Op, describe};
+//! use sigma_tree::Tree;
+//!
+//! let mut context = Context::new(ContextConfig::default());
+//! context.push(Tree::from_json_document(r#"{"user":{"id":7},"n":1}"#).unwrap());
+//! let next = Tree::from_json_document(r#"{"user":{"id":7},"n":2}"#).unwrap();
+//! let edit = describe(&context, &next);
+//! assert!(edit.ops.iter().any(|op| matches!(op, Op::Subtree { .. })));
+//! ```
 
 // A library does not unwrap, panic or print (unit tests are exempt via clippy.toml).
 #![warn(clippy::unwrap_used, clippy::panic, clippy::print_stdout, clippy::print_stderr)]
+
+mod context;
+mod delta;
+mod edit;
+pub mod hash;
+mod values;
+
+pub use context::{Context, ContextConfig, Entry, SubtreeLocation};
+pub use delta::PrimitiveDelta;
+pub use edit::{Edit, Op, ValueOp, describe};
+pub use values::ValueTable;

@@ -29,7 +29,8 @@ impl Summary {
         }
         samples.sort_by(f64::total_cmp);
         let at = |i: usize| samples.get(i).copied().unwrap_or(f64::NAN);
-        let median = if !count.is_multiple_of(2) { at(count / 2) } else { (at(count / 2 - 1) + at(count / 2)) / 2.0 };
+        let median =
+            if !count.is_multiple_of(2) { at(count / 2) } else { (at(count / 2 - 1) + at(count / 2)) / 2.0 };
         let mean = samples.iter().sum::<f64>() / count as f64;
         let variance = samples.iter().map(|s| (s - mean) * (s - mean)).sum::<f64>() / count as f64;
         // Nearest rank: the smallest sample with at least 99% of samples at or below it.

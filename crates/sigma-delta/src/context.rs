@@ -1,0 +1,235 @@
+//! `Context`: the last N trees of a session, with everything a new tree is described against.
+
+use std::collections::VecDeque;
+
+use hashbrown::HashMap;
+use sigma_primitives::PrimitiveSet;
+use sigma_tree::Tree;
+
+use crate::hash::{subtree_eq, subtree_hashes};
+use crate::values::ValueTable;
+
+/// Sizes of a context's bounded state. Both ends of a session must use the same configuration:
+/// they evict identically, so they hold the same state after the same messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ContextConfig {
+    /// Trees kept (the window): the most recent `window` messages.
+    pub window: usize,
+    /// Distinct values remembered for back-references.
+    pub values: usize,
+    /// Subtrees smaller than this many nodes are not indexed (a reference would not pay).
+    pub min_subtree: usize,
+}
+
+impl Default for ContextConfig {
+    fn default() -> ContextConfig {
+        ContextConfig { window: 16, values: 65_536, min_subtree: 2 }
+    }
+}
+
+/// One tree in the context.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// The message's sequence number in the session (0 for the first).
+    pub seq: u64,
+    /// The tree.
+    pub tree: Tree,
+    /// The primitives it uses.
+    pub primitives: PrimitiveSet,
+    /// Its subtree hashes, by pre-order index.
+    hashes: Vec<u64>,
+}
+
+/// Where a subtree seen in context lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SubtreeLocation {
+    /// Sequence number of the message holding it.
+    pub seq: u64,
+    /// Its root's pre-order index in that message's tree.
+    pub node: usize,
+}
+
+/// The context stack (the last `window` trees), an index of their subtrees and a table of the
+/// values seen. Everything is deterministic: the same trees pushed in the same order give the same
+/// state on any machine.
+#[derive(Clone, Debug)]
+pub struct Context {
+    config: ContextConfig,
+    entries: VecDeque<Entry>,
+    next_seq: u64,
+    /// Subtree hash → where such subtrees start, oldest first.
+    subtrees: HashMap<u64, Vec<SubtreeLocation>>,
+    values: ValueTable,
+    scratch: Vec<(usize, u64)>,
+}
+
+impl Context {
+    /// An empty context.
+    pub fn new(config: ContextConfig) -> Context {
+        Context {
+            config,
+            entries: VecDeque::with_capacity(config.window),
+            next_seq: 0,
+            subtrees: HashMap::new(),
+            values: ValueTable::new(config.values),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ContextConfig {
+        &self.config
+    }
+
+    /// Trees held now (at most the window).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no tree has been pushed (or all were evicted, with a window of 0).
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Sequence number the next pushed tree gets.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// The most recent tree, if any.
+    pub fn latest(&self) -> Option<&Entry> {
+        self.entries.back()
+    }
+
+    /// The entry with sequence number `seq`, if still in the window.
+    pub fn get(&self, seq: u64) -> Option<&Entry> {
+        let oldest = self.entries.front()?.seq;
+        let offset = usize::try_from(seq.checked_sub(oldest)?).ok()?;
+        self.entries.get(offset)
+    }
+
+    /// The entries, oldest first.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter()
+    }
+
+    /// The value table.
+    pub fn values(&self) -> &ValueTable {
+        &self.values
+    }
+
+    /// Adds `tree` as the newest message, evicting the oldest beyond the window, and indexes its
+    /// subtrees and values. Returns its sequence number.
+    pub fn push(&mut self, tree: Tree) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        if self.config.window == 0 {
+            self.remember_values(&tree);
+            return seq;
+        }
+        while self.entries.len() >= self.config.window {
+            if let Some(old) = self.entries.pop_front() {
+                self.unindex(&old);
+            }
+        }
+        let mut hashes = Vec::new();
+        subtree_hashes(&tree, &mut hashes, &mut self.scratch);
+        let entry = Entry { seq, primitives: tree.primitives_used(), tree, hashes };
+        for node in entry.tree.nodes() {
+            if node.subtree_size() >= self.config.min_subtree
+                && let Some(&hash) = entry.hashes.get(node.index())
+            {
+                self.subtrees.entry(hash).or_default().push(SubtreeLocation { seq, node: node.index() });
+            }
+        }
+        self.remember_values(&entry.tree);
+        self.entries.push_back(entry);
+        seq
+    }
+
+    fn remember_values(&mut self, tree: &Tree) {
+        for node in tree.nodes() {
+            if let Some(value) = node.value() {
+                self.values.insert(value);
+            }
+        }
+    }
+
+    fn unindex(&mut self, old: &Entry) {
+        for node in old.tree.nodes() {
+            if node.subtree_size() < self.config.min_subtree {
+                continue;
+            }
+            let Some(hash) = old.hashes.get(node.index()) else { continue };
+            if let Some(locations) = self.subtrees.get_mut(hash) {
+                locations.retain(|l| l.seq != old.seq);
+                if locations.is_empty() {
+                    self.subtrees.remove(hash);
+                }
+            }
+        }
+    }
+
+    /// The most recent place in context where a subtree equal to `tree`'s subtree at `node`
+    /// (whose hash is `hash`) occurs, confirmed node by node.
+    pub fn find_subtree(&self, hash: u64, tree: &Tree, node: usize) -> Option<SubtreeLocation> {
+        let candidates = self.subtrees.get(&hash)?;
+        candidates.iter().rev().copied().find(|location| {
+            self.get(location.seq).is_some_and(|entry| subtree_eq(&entry.tree, location.node, tree, node))
+        })
+    }
+
+    /// The entry whose whole tree equals `tree`, most recent first.
+    pub fn find_tree(&self, hash: u64, tree: &Tree) -> Option<u64> {
+        self.entries.iter().rev().find(|e| e.hashes.first() == Some(&hash) && e.tree == *tree).map(|e| e.seq)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hash::subtree_hashes;
+
+    fn tree(json: &str) -> Tree {
+        Tree::from_json_document(json).unwrap()
+    }
+
+    fn hashes(t: &Tree) -> Vec<u64> {
+        let mut out = Vec::new();
+        subtree_hashes(t, &mut out, &mut Vec::new());
+        out
+    }
+
+    #[test]
+    fn window_evicts_oldest_and_its_index() {
+        let mut context = Context::new(ContextConfig { window: 2, ..ContextConfig::default() });
+        let a = tree(r#"{"user":{"id":1}}"#);
+        let b = tree(r#"{"user":{"id":2}}"#);
+        let c = tree(r#"[3]"#);
+        assert_eq!(context.push(a.clone()), 0);
+        assert_eq!(context.push(b), 1);
+        let probe = tree(r#"[{"user":{"id":1}}]"#);
+        let h = hashes(&probe);
+        // The DICT of `a` is node 0 of message 0; in `probe` it is node 1.
+        assert_eq!(context.find_subtree(h[1], &probe, 1), Some(SubtreeLocation { seq: 0, node: 0 }));
+        assert_eq!(context.find_tree(hashes(&a)[0], &a), Some(0));
+        context.push(c);
+        assert_eq!(context.len(), 2);
+        assert!(context.get(0).is_none());
+        assert_eq!(context.find_subtree(h[1], &probe, 1), None, "evicted with message 0");
+        assert_eq!(context.latest().map(|e| e.seq), Some(2));
+    }
+
+    #[test]
+    fn a_hash_match_that_is_not_equal_is_no_match() {
+        let mut context = Context::new(ContextConfig::default());
+        let a = tree(r#"{"k":[1,2]}"#);
+        context.push(a);
+        let other = tree(r#"{"k":[1,3]}"#);
+        let h = hashes(&other);
+        // Ask with the hash of the stored tree but a different subtree: equality says no.
+        let stored_hash = hashes(&tree(r#"{"k":[1,2]}"#))[0];
+        assert_eq!(context.find_subtree(stored_hash, &other, 0), None);
+        assert_eq!(context.find_subtree(h[0], &other, 0), None);
+    }
+}

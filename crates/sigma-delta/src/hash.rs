@@ -1,0 +1,129 @@
+//! Subtree hashes and subtree equality, both without recursion.
+//!
+//! A subtree's hash covers its primitive, its value (absent and empty differ) and its children's
+//! hashes in order. Hashes only find candidates: every match is confirmed with
+//! [`subtree_eq`], so a collision can never produce a wrong reference.
+
+use sigma_tree::{NodeRef, Tree};
+
+const K0: u64 = 0x9E37_79B9_7F4A_7C15;
+const K1: u64 = 0xC2B2_AE3D_27D4_EB4F;
+
+fn mix(a: u64, b: u64) -> u64 {
+    let m = u128::from(a ^ K0).wrapping_mul(u128::from(b ^ K1));
+    (m as u64) ^ ((m >> 64) as u64)
+}
+
+/// A fixed (seedless, platform-independent) 64-bit hash of `bytes`.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut h = K1 ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        h = mix(h, word);
+    }
+    let mut tail = [0u8; 8];
+    let rest = chunks.remainder();
+    if let Some(dst) = tail.get_mut(..rest.len()) {
+        dst.copy_from_slice(rest);
+    }
+    mix(h, u64::from_le_bytes(tail))
+}
+
+fn node_seed(node: &NodeRef<'_>) -> u64 {
+    let value = match node.value() {
+        None => 0,
+        Some(v) => hash_bytes(v.as_bytes()) | 1,
+    };
+    mix(u64::from(node.primitive().id()) << 1 | u64::from(node.value().is_some()), value)
+}
+
+/// The hash of every node's subtree, by pre-order index, into `out` (cleared first). One pass
+/// from the last node to the first; `stack` is scratch space, kept for reuse.
+pub fn subtree_hashes(tree: &Tree, out: &mut Vec<u64>, stack: &mut Vec<(usize, u64)>) {
+    out.clear();
+    out.resize(tree.node_count(), 0);
+    stack.clear();
+    for index in (0..tree.node_count()).rev() {
+        let Some(node) = tree.node(index) else { continue };
+        let end = index + node.subtree_size();
+        let mut h = node_seed(&node);
+        // The stack holds the hashes of finished subtrees to the right; the ones starting inside
+        // this node's range are its children, nearest (first child) on top.
+        while let Some(&(child, child_hash)) = stack.last() {
+            if child >= end {
+                break;
+            }
+            h = mix(h, child_hash);
+            stack.pop();
+        }
+        h = mix(h, node.subtree_size() as u64);
+        if let Some(slot) = out.get_mut(index) {
+            *slot = h;
+        }
+        stack.push((index, h));
+    }
+}
+
+/// Whether the subtree at `a_index` of `a` equals the subtree at `b_index` of `b`: same shape,
+/// primitives and values, node for node.
+pub fn subtree_eq(a: &Tree, a_index: usize, b: &Tree, b_index: usize) -> bool {
+    let (Some(a_root), Some(b_root)) = (a.node(a_index), b.node(b_index)) else {
+        return false;
+    };
+    let size = a_root.subtree_size();
+    if size != b_root.subtree_size() {
+        return false;
+    }
+    (0..size).all(|offset| match (a.node(a_index + offset), b.node(b_index + offset)) {
+        (Some(x), Some(y)) => {
+            x.primitive() == y.primitive() && x.subtree_size() == y.subtree_size() && x.value() == y.value()
+        }
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use sigma_tree::arbitrary::{TreeConfig, trees};
+
+    fn hashes(tree: &Tree) -> Vec<u64> {
+        let mut out = Vec::new();
+        subtree_hashes(tree, &mut out, &mut Vec::new());
+        out
+    }
+
+    #[test]
+    fn equal_subtrees_hash_equal_and_different_ones_differ() {
+        let tree = Tree::from_tree_json(
+            r#"{"p":1,"c":[{"p":2,"v":"a","c":[{"p":3}]},{"p":2,"v":"a","c":[{"p":3}]},{"p":2,"v":"a","c":[{"p":3,"v":""}]},{"p":2,"v":"a"},{"p":3}]}"#,
+        )
+        .unwrap();
+        let h = hashes(&tree);
+        assert_eq!(h[1], h[3], "same subtree twice");
+        assert!(subtree_eq(&tree, 1, &tree, 3));
+        assert_ne!(h[1], h[5], "absent and empty value differ");
+        assert!(!subtree_eq(&tree, 1, &tree, 5));
+        assert_ne!(h[1], h[7], "a leaf differs from a node with children");
+        assert_eq!(h[2], h[8], "leaf 3 at two places");
+        assert_eq!(hash_bytes(b"abcdefghij"), hash_bytes(b"abcdefghij"));
+        assert_ne!(hash_bytes(b"abcdefghij"), hash_bytes(b"abcdefghik"));
+        assert_ne!(hash_bytes(b""), hash_bytes(b"\0"));
+    }
+
+    proptest! {
+        #[test]
+        fn equal_hashes_match_equality(tree in trees(TreeConfig { max_steps: 60, v1_safe: false })) {
+            let h = hashes(&tree);
+            for i in 0..tree.node_count() {
+                for j in 0..tree.node_count() {
+                    if subtree_eq(&tree, i, &tree, j) {
+                        prop_assert_eq!(h[i], h[j]);
+                    }
+                }
+            }
+        }
+    }
+}
