@@ -61,10 +61,10 @@ enum Command {
         #[arg(value_name = "IN")]
         input_file: Option<PathBuf>,
     },
-    /// Encode or decode a session stream (not supported yet).
+    /// Encode JSON lines (one document per line) as one session stream, or decode one back.
     Stream {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-        rest: Vec<String>,
+        #[command(subcommand)]
+        direction: StreamCommand,
     },
     /// Learn a codebook from sample trees (not supported yet).
     Train {
@@ -104,6 +104,39 @@ impl From<LimitArgs> for DecodeLimits {
             max_value_bytes: args.max_value_bytes,
         }
     }
+}
+
+#[derive(Subcommand, Debug)]
+enum StreamCommand {
+    /// JSON lines → one session stream.
+    Encode {
+        /// A codebook learned by `sigma train` (not supported yet).
+        #[arg(long, value_name = "F")]
+        codebook: Option<PathBuf>,
+        /// Write here instead of standard output.
+        #[arg(short = 'o', long = "output-file", value_name = "OUT")]
+        out: Option<PathBuf>,
+        /// Read from this file instead of standard input.
+        #[arg(value_name = "IN")]
+        input_file: Option<PathBuf>,
+    },
+    /// One session stream → JSON lines.
+    Decode {
+        /// A codebook learned by `sigma train` (not supported yet).
+        #[arg(long, value_name = "F")]
+        codebook: Option<PathBuf>,
+        /// What to print per message: the JSON document, or the tree JSON form.
+        #[arg(long, value_enum, default_value_t = OutputArg::Json)]
+        output: OutputArg,
+        #[command(flatten)]
+        limits: LimitArgs,
+        /// Write here instead of standard output.
+        #[arg(short = 'o', long = "output-file", value_name = "OUT")]
+        out: Option<PathBuf>,
+        /// Read from this file instead of standard input.
+        #[arg(value_name = "IN")]
+        input_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -211,7 +244,7 @@ fn run(command: Command) -> Result<(), Failure> {
                 Some(e) => Err(Failure(format!("inspect: {e}"))),
             }
         }
-        Command::Stream { .. } => Err(not_yet("'sigma stream'", 5)),
+        Command::Stream { direction } => stream(direction),
         Command::Train { .. } => Err(not_yet("'sigma train'", 5)),
         Command::Stats { .. } => Err(not_yet("'sigma stats'", 5)),
     }
@@ -260,4 +293,52 @@ fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
     file.write_all(bytes).map_err(|e| cannot(&e))?;
     file.persist(path).map_err(|e| cannot(&e.error))?;
     Ok(())
+}
+
+fn stream(direction: StreamCommand) -> Result<(), Failure> {
+    use sigma_codec::session::{SessionConfig, SessionDecoder, SessionEncoder};
+    match direction {
+        StreamCommand::Encode { codebook: Some(_), .. } | StreamCommand::Decode { codebook: Some(_), .. } => {
+            Err(not_yet("--codebook", 5))
+        }
+        StreamCommand::Encode { codebook: None, out, input_file } => {
+            let text = read_text(input_file.as_deref())?;
+            let mut encoder = SessionEncoder::new(SessionConfig::default());
+            let mut bytes = Vec::new();
+            for (number, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+                let tree = Tree::from_json_document(line)
+                    .map_err(|e| Failure(format!("line {}: JSON: {e}", number + 1)))?;
+                encoder
+                    .encode_into(&tree, &mut bytes)
+                    .map_err(|e| Failure(format!("line {}: {e}", number + 1)))?;
+            }
+            if bytes.is_empty() {
+                sigma_codec::session::encode_stream(std::iter::empty(), SessionConfig::default())
+                    .map(|header| bytes = header)
+                    .map_err(|e| Failure(e.to_string()))?;
+            }
+            write_output(out.as_deref(), &bytes)
+        }
+        StreamCommand::Decode { codebook: None, output, limits, out, input_file } => {
+            let bytes = read_input(input_file.as_deref())?;
+            let (mut decoder, mut at) = SessionDecoder::from_header(&bytes, limits.into())
+                .map_err(|e| Failure(format!("stream: {e}")))?;
+            let mut text = String::new();
+            while at < bytes.len() {
+                let frame = decoder
+                    .decode_frame(bytes.get(at..).unwrap_or_default())
+                    .map_err(|e| Failure(format!("stream: {e}")))?;
+                at += frame.len;
+                match output {
+                    OutputArg::Json => frame
+                        .tree
+                        .write_json_document(&mut text)
+                        .map_err(|e| Failure(format!("message {}: --output json: {e}", frame.seq)))?,
+                    OutputArg::Tree => frame.tree.write_tree_json(&mut text),
+                }
+                text.push('\n');
+            }
+            write_output(out.as_deref(), text.as_bytes())
+        }
+    }
 }

@@ -274,3 +274,24 @@ fn deeply_nested_json_round_trips_through_the_binary() {
     // 300,001 levels (DICT, RECORD, LIST per level, then the number): past a depth limit of 300,000.
     assert_fails(&sigma(&["decode", "--max-depth", "300000"], &encoded.stdout), "found 300001");
 }
+
+#[test]
+fn stream_round_trips_json_lines() {
+    let lines = "{\"a\":1,\"b\":[true,null]}\n{\"a\":2,\"b\":[true,null]}\n\n{\"a\":1,\"b\":[true,null]}\n";
+    let encoded = sigma(&["stream", "encode"], lines.as_bytes());
+    assert!(encoded.status.success(), "{}", String::from_utf8_lossy(&encoded.stderr));
+    assert_eq!(encoded.stdout[0], 0xB1);
+    assert_eq!(
+        sigma(&["stream", "encode"], lines.as_bytes()).stdout,
+        encoded.stdout,
+        "same input, same bytes"
+    );
+    let decoded = sigma(&["stream", "decode"], &encoded.stdout);
+    assert!(decoded.status.success(), "{}", String::from_utf8_lossy(&decoded.stderr));
+    assert_eq!(String::from_utf8(decoded.stdout).unwrap(), lines.replace("\n\n", "\n"));
+    let mut damaged = encoded.stdout.clone();
+    let last = damaged.len() - 6;
+    damaged[last] ^= 0x40;
+    assert_fails(&sigma(&["stream", "decode"], &damaged), "frame 2");
+    assert_fails(&sigma(&["stream", "encode"], b"{\"a\":1}\n{oops}\n"), "line 2");
+}

@@ -1,5 +1,7 @@
 //! Message-stream benches (DESIGN §9): twitter `statuses` and citm `performances`, one JSON
-//! document per message. Dictionaries are trained on the first half and measured on the second.
+//! document per message. Dictionaries are trained on the first half and measured on the second;
+//! the ΣLANG session encodes the second half as one stream (it has no codebook yet, so it does not
+//! use the first half).
 //! Each bench iteration encodes (or decodes) the whole second half; `cargo xtask bench` divides by
 //! the message count it finds in `target/sigma-bench/streams.json`.
 #![allow(missing_docs)] // criterion's macros generate undocumented public items
@@ -23,6 +25,25 @@ fn bench(c: &mut Criterion) {
             "codec": "json", "bytes_per_message": json_bytes as f64 / test.len() as f64,
         })];
         let mut group = c.benchmark_group(name);
+        // ΣLANG: the second half as one session stream (no codebook yet: it starts cold).
+        let trees: Vec<sigma_tree::Tree> =
+            test.iter().map(|m| sigma_tree::Tree::from_json_document(m).unwrap()).collect();
+        let config = sigma_codec::session::SessionConfig::default();
+        let stream = sigma_codec::session::encode_stream(&trees, config).unwrap();
+        let decoded =
+            sigma_codec::session::decode_stream(&stream, sigma_codec::DecodeLimits::DEFAULT).unwrap();
+        assert!(decoded.iter().zip(&trees).all(|(frame, tree)| frame.tree == *tree));
+        codecs.push(serde_json::json!({
+            "codec": "sigma-session", "bytes_per_message": stream.len() as f64 / test.len() as f64,
+        }));
+        group.bench_function("sigma-session/encode", |b| {
+            b.iter(|| sigma_codec::session::encode_stream(&trees, config).unwrap())
+        });
+        group.bench_function("sigma-session/decode", |b| {
+            b.iter(|| {
+                sigma_codec::session::decode_stream(&stream, sigma_codec::DecodeLimits::DEFAULT).unwrap()
+            })
+        });
         for level in [3, 19] {
             let codec = format!("zstd-{level}+dict");
             let mut compressor = zstd::bulk::Compressor::with_dictionary(level, &dict).unwrap();

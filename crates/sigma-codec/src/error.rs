@@ -126,6 +126,16 @@ pub enum Error {
         /// What is wrong.
         reason: &'static str,
     },
+    /// A problem in one frame of a session stream.
+    #[error("frame {seq} at byte {offset}: {source}")]
+    Frame {
+        /// The sequence number the frame should have had (its position in the stream).
+        seq: u64,
+        /// Offset of the frame in the stream.
+        offset: usize,
+        /// What is wrong with it.
+        source: Box<Error>,
+    },
     /// A DELTA or REFERENCE message that does not have the reference's shape.
     #[error("malformed message at byte {offset}: {reason}")]
     MalformedMessage {
@@ -164,6 +174,7 @@ impl Error {
             | Error::LimitExceeded { offset, .. }
             | Error::NonCanonicalRoot { offset }
             | Error::NonCanonicalCoding { offset, .. }
+            | Error::Frame { offset, .. }
             | Error::UnresolvableReference { offset, .. } => Some(*offset),
             Error::EmptyTree
             | Error::V1TooManyGlyphs { .. }

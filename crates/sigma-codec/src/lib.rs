@@ -6,13 +6,13 @@
 //!   holds, decoding bounded by [`DecodeLimits`].
 //! - [`decode`] detects the format from the first byte and decodes; [`encode`] takes the format.
 //! - [`inspect`] renders an annotated listing of a stream, for people.
+//! - [`session`]: context-aware streams of many trees (repeats, deltas against the context).
 //!
 //! Every decoder treats its input as hostile: it checks lengths and the checksum before parsing,
 //! never panics, never recurses per tree level, and reports every problem as an [`Error`] with the
 //! byte offset where it was found.
 //!
-//! **Layer 4.** Depends on `sigma-primitives`, `sigma-glyph` and `sigma-tree` (and, once sessions
-//! arrive, `sigma-delta`). Does no I/O: bytes in, bytes out; the `sigma` command reads and writes
+//! **Layer 4.** Depends on `sigma-primitives`, `sigma-glyph`, `sigma-tree` and `sigma-delta`. Does no I/O: bytes in, bytes out; the `sigma` command reads and writes
 //! files.
 //!
 //! ```
@@ -39,6 +39,7 @@ struct ReadmeDoctests;
 mod error;
 pub mod inspect;
 mod limits;
+pub mod session;
 pub mod v1;
 pub mod v2;
 

@@ -1,0 +1,102 @@
+//! Session streams: every message comes back exactly, the same input gives the same bytes,
+//! repeats and deltas are used where they pay, and damaged, reordered or missing frames are errors
+//! naming the frame.
+
+mod common;
+
+use common::fixtures;
+use sigma_codec::session::{FrameKind, SessionConfig, decode_stream, encode_stream};
+use sigma_codec::{DecodeLimits, Error};
+use sigma_tree::Tree;
+
+fn messages(file: &str, key: &str) -> Vec<Tree> {
+    let text = std::fs::read_to_string(fixtures().join(file)).unwrap();
+    let doc = Tree::from_json_document(&text).unwrap();
+    // The array under `key`, each element as its own document.
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let _ = doc;
+    json[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| Tree::from_json_document(&serde_json::to_string(m).unwrap()).unwrap())
+        .collect()
+}
+
+fn round_trip(trees: &[Tree]) -> Vec<u8> {
+    let bytes = encode_stream(trees, SessionConfig::default()).unwrap();
+    let frames = decode_stream(&bytes, DecodeLimits::DEFAULT).unwrap();
+    assert_eq!(frames.len(), trees.len());
+    for (i, (frame, tree)) in frames.iter().zip(trees).enumerate() {
+        assert_eq!(frame.seq, i as u64);
+        assert_eq!(&frame.tree, tree, "message {i}");
+    }
+    assert_eq!(encode_stream(trees, SessionConfig::default()).unwrap(), bytes, "deterministic");
+    bytes
+}
+
+#[test]
+fn corpus_streams_round_trip_and_shrink() {
+    for (file, key) in [("corpus/twitter.json", "statuses"), ("corpus/citm_catalog.json", "performances")] {
+        let trees = messages(file, key);
+        let stream = round_trip(&trees);
+        let standalone: usize = trees.iter().map(|t| sigma_codec::v2::encode(t).unwrap().len()).sum();
+        assert!(stream.len() < standalone, "{file}: {} >= {standalone}", stream.len());
+        let frames = decode_stream(&stream, DecodeLimits::DEFAULT).unwrap();
+        assert!(frames.iter().any(|f| f.kind == FrameKind::Delta), "{file}");
+    }
+}
+
+#[test]
+fn repeats_are_one_small_frame() {
+    let a = Tree::from_json_document(r#"{"event":"click","x":1}"#).unwrap();
+    let b = Tree::from_json_document(r#"{"event":"click","x":2}"#).unwrap();
+    let stream = round_trip(&[a.clone(), b.clone(), a.clone(), a.clone()]);
+    let frames = decode_stream(&stream, DecodeLimits::DEFAULT).unwrap();
+    let kinds: Vec<FrameKind> = frames.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds[2], FrameKind::Repeat);
+    assert_eq!(kinds[3], FrameKind::Repeat);
+    assert!(frames[3].len <= 8, "seq, kind, length, distance, CRC: {}", frames[3].len);
+}
+
+#[test]
+fn deep_and_wide_trees_round_trip() {
+    let chain = sigma_tree::samples::chain(50_000);
+    let wide = sigma_tree::samples::balanced(4000);
+    round_trip(&[chain.clone(), wide.clone(), chain, wide]);
+}
+
+#[test]
+fn damage_is_an_error_naming_the_frame() {
+    let trees = messages("corpus/citm_catalog.json", "performances");
+    let trees = &trees[..20];
+    let stream = encode_stream(trees, SessionConfig::default()).unwrap();
+    let frames = decode_stream(&stream, DecodeLimits::DEFAULT).unwrap();
+    let header_len = stream.len() - frames.iter().map(|f| f.len).sum::<usize>();
+    let start_of = |i: usize| header_len + frames[..i].iter().map(|f| f.len).sum::<usize>();
+
+    // Every truncation is an error (never fewer trees silently, except at frame boundaries,
+    // where the stream is a shorter valid stream).
+    for len in 0..stream.len() {
+        let boundary = len >= header_len && (0..=frames.len()).any(|i| start_of(i) == len);
+        assert_eq!(decode_stream(&stream[..len], DecodeLimits::DEFAULT).is_ok(), boundary, "cut to {len}");
+    }
+    // Every single-bit flip is an error.
+    for bit in (0..stream.len() * 8).step_by(7) {
+        let mut flipped = stream.clone();
+        flipped[bit / 8] ^= 1 << (bit % 8);
+        assert!(decode_stream(&flipped, DecodeLimits::DEFAULT).is_err(), "bit {bit}");
+    }
+    // A missing frame: drop frame 5.
+    let mut missing = stream[..start_of(5)].to_vec();
+    missing.extend_from_slice(&stream[start_of(6)..]);
+    let err = decode_stream(&missing, DecodeLimits::DEFAULT).unwrap_err();
+    assert!(matches!(err, Error::Frame { seq: 5, .. }), "{err}");
+    assert!(err.to_string().contains("out of order or missing"), "{err}");
+    // Frames swapped.
+    let mut swapped = stream[..start_of(3)].to_vec();
+    swapped.extend_from_slice(&stream[start_of(4)..start_of(5)]);
+    swapped.extend_from_slice(&stream[start_of(3)..start_of(4)]);
+    swapped.extend_from_slice(&stream[start_of(5)..]);
+    assert!(matches!(decode_stream(&swapped, DecodeLimits::DEFAULT), Err(Error::Frame { seq: 3, .. })));
+}
