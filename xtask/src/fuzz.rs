@@ -10,7 +10,7 @@ use std::process::Command;
 use crate::tidy::workspace_root;
 
 /// Every target in `fuzz/Cargo.toml`.
-pub(crate) const TARGETS: &[&str] = &["decode_v1", "decode_v2", "round_trip", "json_document"];
+pub(crate) const TARGETS: &[&str] = &["decode_v1", "decode_v2", "round_trip", "json_document", "session"];
 
 pub(crate) fn run(args: &[&str]) -> Result<(), String> {
     let mut seconds = 60u64;

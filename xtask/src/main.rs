@@ -29,7 +29,7 @@ tasks:
   profile                      allocations and peak memory per operation and workload
   snapshot                     rerun snapshot tests and accept their output
   tidy [--fix]                 check layering, file headers and formatting (--fix formats first)
-  fuzz [--seconds N] [TARGET]  run the cargo-fuzz targets (decode_v1, decode_v2, round_trip,
+  fuzz [--seconds N] [TARGET]  run the cargo-fuzz targets (decode_v1, decode_v2, round_trip, session,
                                json_document), N seconds each (default 60); needs cargo-fuzz";
 
 fn main() -> ExitCode {
