@@ -123,6 +123,169 @@ const OP_VALUE_MASK: u8 = 0x0C;
 const OP_VALUE_NONE: u8 = 0x00;
 const OP_VALUE_LITERAL: u8 = 0x04;
 const OP_VALUE_REF: u8 = 0x08;
+const OP_PRIMITIVE_MASK: u8 = 0x03;
+/// Primitive code 3: the primitive id follows in full.
+const OP_PRIMITIVE_LITERAL: u8 = 0x03;
+
+/// Predicts a node's primitive from its parent's: for each parent primitive (and one list for
+/// roots), the three child primitives seen most recently, moved to the front when used. A node
+/// whose primitive is in its parent's list costs no primitive byte. Both ends update it the same
+/// way, for node ops of delta frames only, so it stays in step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct PrimitiveModel {
+    lists: Vec<[u8; 3]>,
+}
+
+impl PrimitiveModel {
+    /// The list index for roots.
+    const ROOT: usize = 256;
+
+    fn new() -> PrimitiveModel {
+        // JSON's most common children first: RECORD, STRING, NUMBER.
+        PrimitiveModel { lists: vec![[0x7F, 0x78, 0x79]; 257] }
+    }
+
+    fn list(&mut self, parent: Option<u8>) -> Option<&mut [u8; 3]> {
+        self.lists.get_mut(parent.map_or(Self::ROOT, usize::from))
+    }
+
+    /// The code for `id` under `parent` (0–2: a list slot, 3: literal), moving `id` to the front.
+    fn encode(&mut self, parent: Option<u8>, id: u8) -> u8 {
+        let Some(list) = self.list(parent) else { return OP_PRIMITIVE_LITERAL };
+        let code = list.iter().position(|&p| p == id).map_or(OP_PRIMITIVE_LITERAL, |i| i as u8);
+        move_to_front(list, id);
+        code
+    }
+
+    /// The primitive for `code` under `parent` (`literal` when the code is 3), moving it to the
+    /// front.
+    fn decode(
+        &mut self,
+        parent: Option<u8>,
+        code: u8,
+        literal: impl FnOnce() -> Result<u8, Error>,
+    ) -> Result<u8, Error> {
+        let id = match self.list(parent) {
+            Some(list) if code < OP_PRIMITIVE_LITERAL => {
+                list.get(usize::from(code)).copied().unwrap_or_default()
+            }
+            _ => literal()?,
+        };
+        if let Some(list) = self.list(parent) {
+            move_to_front(list, id);
+        }
+        Ok(id)
+    }
+}
+
+/// A canonical decimal integer (`0`, `-12`, `345`; no sign on zero, no leading zeros) as an
+/// `i64`, so that printing it gives the same text back.
+fn canonical_int(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let canonical = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
+        && !(text.starts_with('-') && digits == "0");
+    if canonical { text.parse().ok() } else { None }
+}
+
+fn zigzag(n: i64) -> u64 {
+    ((n << 1) ^ (n >> 63)) as u64
+}
+
+fn unzigzag(n: u64) -> i64 {
+    ((n >> 1) as i64) ^ -((n & 1) as i64)
+}
+
+fn varint_len(mut n: u64) -> usize {
+    let mut len = 1;
+    while n >= 0x80 {
+        n >>= 7;
+        len += 1;
+    }
+    len
+}
+
+/// Value kind 3: the value is the one [`ValueModel`] predicts.
+const OP_VALUE_PREDICTED: u8 = 0x0C;
+
+/// How many contexts the value model remembers before it starts again (at a frame boundary).
+const VALUE_MODEL_CAPACITY: usize = 1 << 16;
+
+/// What stands around a node: its parent's key and its previous sibling's key (a node's key is
+/// the hash of its value, or of its primitive when it has none).
+fn value_context(parent: u64, previous: u64) -> u64 {
+    parent.rotate_left(23) ^ previous.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+fn node_key(primitive: u8, value: Option<&str>) -> u64 {
+    match value {
+        Some(v) => sigma_delta::hash::hash_bytes(v.as_bytes()),
+        None => u64::from(primitive).wrapping_mul(0xC2B2_AE3D_27D4_EB4F) ^ 0x5A5A,
+    }
+}
+
+/// The key of the virtual parent of a root, and of "no previous sibling".
+const ROOT_KEY: u64 = 0x0123_4567_89AB_CDEF;
+const FIRST_KEY: u64 = 0xFEDC_BA98_7654_3210;
+
+/// Predicts a node's value from its context (parent and previous sibling): the value last seen
+/// in the same context. Keys of JSON objects follow their previous key; values follow their key.
+/// Both ends learn from every valued node op of a delta frame, in order.
+#[derive(Debug, Default)]
+struct ValueModel {
+    last: std::collections::HashMap<u64, Box<str>>,
+    /// While the encoder tries a delta: what each `learn` replaced, to undo it.
+    undo: Option<Vec<(u64, Option<Box<str>>)>>,
+}
+
+impl ValueModel {
+    fn predict(&self, context: u64) -> Option<&str> {
+        self.last.get(&context).map(|v| &**v)
+    }
+
+    fn learn(&mut self, context: u64, value: &str) {
+        if self.predict(context) == Some(value) {
+            return;
+        }
+        let old = self.last.insert(context, value.into());
+        if let Some(undo) = &mut self.undo {
+            undo.push((context, old));
+        }
+    }
+
+    fn begin_trial(&mut self) {
+        self.undo = Some(Vec::new());
+    }
+
+    fn end_trial(&mut self, keep: bool) {
+        if let Some(undo) = self.undo.take()
+            && !keep
+        {
+            for (context, old) in undo.into_iter().rev() {
+                match old {
+                    Some(v) => self.last.insert(context, v),
+                    None => self.last.remove(&context),
+                };
+            }
+        }
+    }
+
+    /// At a frame boundary: start again once full, so memory stays bounded (both ends agree).
+    fn end_frame(&mut self) {
+        if self.last.len() > VALUE_MODEL_CAPACITY {
+            self.last.clear();
+        }
+    }
+}
+
+fn move_to_front(list: &mut [u8; 3], id: u8) {
+    let at = list.iter().position(|&p| p == id).unwrap_or(list.len() - 1);
+    if let Some(window) = list.get_mut(..=at) {
+        window.rotate_right(1);
+    }
+    list[0] = id;
+}
 
 /// Session parameters both ends must share; the stream header records them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -150,8 +313,21 @@ pub struct SessionEncoder {
     v2: v2::Encoder,
     body: Vec<u8>,
     header_written: bool,
-    /// End index of each open node with children, outermost first (scratch).
-    ends: Vec<usize>,
+    /// Each open node with children, outermost first (scratch).
+    levels: Vec<Level>,
+    primitives: PrimitiveModel,
+    values: ValueModel,
+}
+
+/// An open node while writing or reading a delta.
+#[derive(Clone, Copy, Debug)]
+struct Level {
+    /// Index past its subtree (encoder) or whether it is its parent's last child (decoder: 0/1).
+    end_or_last: usize,
+    primitive: u8,
+    key: u64,
+    /// Key of its latest child so far.
+    previous: u64,
 }
 
 impl SessionEncoder {
@@ -163,7 +339,9 @@ impl SessionEncoder {
             v2: v2::Encoder::new(),
             body: Vec::new(),
             header_written: false,
-            ends: Vec::new(),
+            levels: Vec::new(),
+            primitives: PrimitiveModel::new(),
+            values: ValueModel::default(),
         }
     }
 
@@ -185,17 +363,24 @@ impl SessionEncoder {
             FrameKind::Repeat
         } else {
             self.body.clear();
+            let before = self.primitives.clone();
+            self.values.begin_trial();
             self.write_delta(tree, &edit.ops);
             let delta_len = self.body.len();
             let mut full = Vec::new();
             self.v2.encode_into(tree, &mut full)?;
-            if full.len() <= delta_len {
+            let use_full = full.len() <= delta_len;
+            // If the decoder will not see the delta's ops, undo what they taught the models.
+            self.values.end_trial(!use_full);
+            if use_full {
+                self.primitives = before;
                 self.body = full;
                 FrameKind::Full
             } else {
                 FrameKind::Delta
             }
         };
+        self.values.end_frame();
         let start = out.len();
         put_varint(out, seq);
         out.push(kind as u8);
@@ -209,17 +394,22 @@ impl SessionEncoder {
 
     fn write_delta(&mut self, tree: &Tree, ops: &[Op<'_>]) {
         let latest = self.context.next_seq().saturating_sub(1);
-        self.ends.clear();
+        self.levels.clear();
+        let mut root_previous = FIRST_KEY;
         for op in ops {
             let index = match op {
                 Op::Subtree { node, .. } | Op::Node { node, .. } => *node,
             };
             let Some(node) = tree.node(index) else { continue };
-            while self.ends.last().is_some_and(|&end| end <= index) {
-                self.ends.pop();
+            while self.levels.last().is_some_and(|l| l.end_or_last <= index) {
+                self.levels.pop();
             }
             let end = index + node.subtree_size();
-            let last = if self.ends.last() == Some(&end) { OP_LAST } else { 0 };
+            let parent = self.levels.last().copied();
+            let last = if parent.map(|l| l.end_or_last) == Some(end) { OP_LAST } else { 0 };
+            let (parent_key, previous) = parent.map_or((ROOT_KEY, root_previous), |l| (l.key, l.previous));
+            let id = node.primitive().id();
+            let key = node_key(id, node.value());
             match op {
                 Op::Subtree { location, .. } => {
                     self.body.push(OP_SUBTREE | last);
@@ -228,25 +418,57 @@ impl SessionEncoder {
                 }
                 Op::Node { value, .. } => {
                     let children = if node.has_children() { OP_HAS_CHILDREN } else { 0 };
+                    let context = value_context(parent_key, previous);
+                    let prediction = self.values.predict(context);
+                    let predicted = node.value().is_some() && prediction == node.value();
+                    // An integer near the predicted integer: send the difference.
+                    let numeric =
+                        match (prediction.and_then(canonical_int), node.value().and_then(canonical_int)) {
+                            (Some(p), Some(v)) if !predicted => v.checked_sub(p).map(|d| zigzag(d) << 1 | 1),
+                            _ => None,
+                        };
+                    let written = match value {
+                        ValueOp::Literal(text) => varint_len(text.len() as u64) + text.len(),
+                        ValueOp::Ref(distance) => varint_len(distance << 1),
+                        ValueOp::None => 0,
+                    };
+                    let numeric = numeric.filter(|&n| varint_len(n) < written);
                     let value_bits = match value {
+                        _ if predicted => OP_VALUE_PREDICTED,
+                        _ if numeric.is_some() => OP_VALUE_REF,
                         ValueOp::None => OP_VALUE_NONE,
                         ValueOp::Literal(_) => OP_VALUE_LITERAL,
                         ValueOp::Ref(_) => OP_VALUE_REF,
                     };
-                    self.body
-                        .extend_from_slice(&[OP_NODE | children | last | value_bits, node.primitive().id()]);
-                    match value {
-                        ValueOp::None => {}
-                        ValueOp::Literal(text) => {
+                    let code = self.primitives.encode(parent.map(|l| l.primitive), id);
+                    self.body.push(OP_NODE | children | last | value_bits | code);
+                    if code == OP_PRIMITIVE_LITERAL {
+                        self.body.push(id);
+                    }
+                    match (value, numeric) {
+                        _ if predicted => {}
+                        (_, Some(n)) => put_varint(&mut self.body, n),
+                        (ValueOp::None, None) => {}
+                        (ValueOp::Literal(text), None) => {
                             put_varint(&mut self.body, text.len() as u64);
                             self.body.extend_from_slice(text.as_bytes());
                         }
-                        ValueOp::Ref(distance) => put_varint(&mut self.body, *distance),
+                        (ValueOp::Ref(distance), None) => put_varint(&mut self.body, distance << 1),
+                    }
+                    if let Some(v) = node.value() {
+                        self.values.learn(context, v);
                     }
                     if node.has_children() {
-                        self.ends.push(end);
+                        self.levels.push(Level { end_or_last: end, primitive: id, key, previous: FIRST_KEY });
                     }
                 }
+            }
+            // The node is now its parent's latest child.
+            let depth_of_parent =
+                self.levels.len() - usize::from(matches!(op, Op::Node { .. }) && node.has_children());
+            match depth_of_parent.checked_sub(1).and_then(|d| self.levels.get_mut(d)) {
+                Some(level) => level.previous = key,
+                None => root_previous = key,
             }
         }
     }
@@ -256,6 +478,8 @@ impl SessionEncoder {
 #[derive(Debug)]
 pub struct SessionDecoder {
     context: Context,
+    primitives: PrimitiveModel,
+    values: ValueModel,
     limits: DecodeLimits,
     v2: v2::Decoder,
     /// Offset in the stream of the next frame.
@@ -315,7 +539,14 @@ impl SessionDecoder {
             });
         }
         let context = Context::new(ContextConfig { window, values, min_subtree });
-        let decoder = SessionDecoder { context, limits, v2: v2::Decoder::new(limits), offset: cursor.pos };
+        let decoder = SessionDecoder {
+            context,
+            primitives: PrimitiveModel::new(),
+            values: ValueModel::default(),
+            limits,
+            v2: v2::Decoder::new(limits),
+            offset: cursor.pos,
+        };
         Ok((decoder, cursor.pos))
     }
 
@@ -369,20 +600,27 @@ impl SessionDecoder {
                     .ok_or_else(|| frame_error(c.error("repeat of a message outside the window")))?;
             }
             FrameKind::Delta => {
-                tree = self.decode_delta(body, base + body_at).map_err(frame_error)?;
+                let before = self.primitives.clone();
+                let decoded = self.decode_delta(body, base + body_at);
+                tree = decoded.map_err(|e| {
+                    self.primitives = before;
+                    frame_error(e)
+                })?;
             }
         }
+        self.values.end_frame();
         self.context.push(tree.clone());
         let len = cursor.pos;
         self.offset += len;
         Ok(Frame { seq, kind, len, tree })
     }
 
-    fn decode_delta(&self, body: &[u8], base: usize) -> Result<Tree, Error> {
+    fn decode_delta(&mut self, body: &[u8], base: usize) -> Result<Tree, Error> {
         let mut c = Cursor { bytes: body, pos: 0, base };
         let mut builder = TreeBuilder::new();
-        // For each open node with children: whether it is its parent's last child.
-        let mut open_last: Vec<bool> = Vec::new();
+        // Each open node with children (`end_or_last` is 1 when it is its parent's last child).
+        let mut levels: Vec<Level> = Vec::new();
+        let mut root_previous = FIRST_KEY;
         let latest = self.context.next_seq().checked_sub(1);
         let limits = self.limits;
         loop {
@@ -392,14 +630,25 @@ impl SessionDecoder {
             if builder.node_count() == 0 && last {
                 return Err(Error::NonCanonicalRoot { offset: base + at });
             }
-            let opens = match tag & OP_KIND_MASK {
+            let parent = levels.last().copied();
+            let (parent_key, previous) = parent.map_or((ROOT_KEY, root_previous), |l| (l.key, l.previous));
+            let context = value_context(parent_key, previous);
+            let (opens, key) = match tag & OP_KIND_MASK {
                 OP_NODE => {
-                    if tag & 0x03 != 0 {
-                        return Err(c.error("reserved bits set in a delta op"));
-                    }
-                    let primitive = Primitive::new(c.byte()?);
+                    let id = self.primitives.decode(
+                        parent.map(|l| l.primitive),
+                        tag & OP_PRIMITIVE_MASK,
+                        || c.byte(),
+                    )?;
+                    let primitive = Primitive::new(id);
+                    let number: String;
                     let value = match tag & OP_VALUE_MASK {
                         OP_VALUE_NONE => None,
+                        OP_VALUE_PREDICTED => Some(
+                            self.values
+                                .predict(context)
+                                .ok_or(c.error("predicted value with no prediction"))?,
+                        ),
                         OP_VALUE_LITERAL => {
                             let len = c.varint()?;
                             if len > limits.max_value_bytes {
@@ -418,22 +667,40 @@ impl SessionDecoder {
                             })?)
                         }
                         OP_VALUE_REF => {
-                            let distance = c.varint()?;
-                            Some(
-                                self.context
-                                    .values()
-                                    .at_distance(distance)
-                                    .ok_or(c.error("value reference outside the table"))?,
-                            )
+                            let n = c.varint()?;
+                            if n & 1 == 1 {
+                                let base = self
+                                    .values
+                                    .predict(context)
+                                    .and_then(canonical_int)
+                                    .ok_or(c.error("integer difference without an integer prediction"))?;
+                                let value = base
+                                    .checked_add(unzigzag(n >> 1))
+                                    .ok_or(c.error("integer difference overflows"))?;
+                                number = value.to_string();
+                                Some(number.as_str())
+                            } else {
+                                Some(
+                                    self.context
+                                        .values()
+                                        .at_distance(n >> 1)
+                                        .ok_or(c.error("value reference outside the table"))?,
+                                )
+                            }
                         }
                         _ => return Err(c.error("unknown value kind in a delta op")),
                     };
+                    let key = node_key(id, value);
+                    let value = value.map(str::to_owned);
+                    if let Some(v) = &value {
+                        self.values.learn(context, v);
+                    }
                     if tag & OP_HAS_CHILDREN != 0 {
-                        builder.open(primitive, value)?;
-                        true
+                        builder.open(primitive, value.as_deref())?;
+                        (Some(id), key)
                     } else {
-                        builder.leaf(primitive, value)?;
-                        false
+                        builder.leaf(primitive, value.as_deref())?;
+                        (None, key)
                     }
                 }
                 OP_SUBTREE => {
@@ -450,7 +717,8 @@ impl SessionDecoder {
                         return Err(c.error("subtree reference past the end of its tree"));
                     }
                     copy_subtree(&entry.tree, node, &mut builder)?;
-                    false
+                    let root = entry.tree.node(node);
+                    (None, root.map_or(0, |r| node_key(r.primitive().id(), r.value())))
                 }
                 _ => return Err(c.error("unknown delta op kind")),
             };
@@ -472,16 +740,26 @@ impl SessionDecoder {
                     max: limits.max_depth,
                 });
             }
-            if opens {
-                open_last.push(last);
+            // The node is now its parent's latest child.
+            match levels.last_mut() {
+                Some(level) => level.previous = key,
+                None => root_previous = key,
+            }
+            if let Some(id) = opens {
+                levels.push(Level {
+                    end_or_last: usize::from(last),
+                    primitive: id,
+                    key,
+                    previous: FIRST_KEY,
+                });
                 continue;
             }
             let mut closes_parent = last;
             while closes_parent {
                 builder.close()?;
-                closes_parent = open_last.pop().unwrap_or(false);
+                closes_parent = levels.pop().is_some_and(|l| l.end_or_last == 1);
             }
-            if open_last.is_empty() {
+            if levels.is_empty() {
                 break;
             }
         }
@@ -541,4 +819,52 @@ pub fn decode_stream(stream: &[u8], limits: DecodeLimits) -> Result<Vec<Frame>, 
         frames.push(frame);
     }
     Ok(frames)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_are_canonical_or_not_integers() {
+        for (text, expected) in
+            [("0", Some(0)), ("-12", Some(-12)), ("345", Some(345)), ("9223372036854775807", Some(i64::MAX))]
+        {
+            assert_eq!(canonical_int(text), expected, "{text}");
+        }
+        for text in ["", "-", "-0", "01", "1.0", "1e3", "+1", " 1", "9223372036854775808"] {
+            assert_eq!(canonical_int(text), None, "{text}");
+        }
+        for n in [0, 1, -1, 63, -64, i64::MAX, i64::MIN] {
+            assert_eq!(unzigzag(zigzag(n)), n);
+        }
+        assert_eq!((zigzag(-1), zigzag(1)), (1, 2));
+    }
+
+    #[test]
+    fn primitive_lists_move_to_front() {
+        let mut model = PrimitiveModel::new();
+        assert_eq!(model.encode(None, 0x79), 2, "NUMBER is third at first");
+        assert_eq!(model.encode(None, 0x79), 0, "then first");
+        assert_eq!(model.encode(None, 0x10), OP_PRIMITIVE_LITERAL);
+        assert_eq!(model.lists[PrimitiveModel::ROOT], [0x10, 0x79, 0x7F]);
+        let mut decoder = PrimitiveModel::new();
+        for id in [0x79, 0x79, 0x10] {
+            let mut encoder_side = decoder.clone();
+            let code = encoder_side.encode(Some(3), id);
+            assert_eq!(decoder.decode(Some(3), code, || Ok(id)).unwrap(), id);
+        }
+    }
+
+    #[test]
+    fn numbers_near_their_prediction_cost_a_few_bytes() {
+        let doc = |id: u64| Tree::from_json_document(&format!(r#"{{"id":{id},"name":"x"}}"#)).unwrap();
+        let trees: Vec<Tree> = (0..10).map(|i| doc(1_372_701_600_000 + i * 7)).collect();
+        let stream = encode_stream(&trees, SessionConfig::default()).unwrap();
+        let frames = decode_stream(&stream, DecodeLimits::DEFAULT).unwrap();
+        assert!(frames.iter().zip(&trees).all(|(f, t)| f.tree == *t));
+        // After the first, each message is: seq, kind, length, DICT, RECORD "id" (predicted),
+        // NUMBER (difference 7), RECORD "name" (predicted), STRING (predicted), CRC.
+        assert!(frames[5].len <= 14, "{}", frames[5].len);
+    }
 }
