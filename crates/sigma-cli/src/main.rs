@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sigma_codec::{DecodeLimits, Format, Tree, inspect};
+use sigma_metrics::report::{Cell, Report};
 
 #[derive(Parser, Debug)]
 #[command(name = "sigma", version, about = "Encode, decode and inspect ΣLANG glyph streams.")]
@@ -71,10 +72,12 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
         rest: Vec<String>,
     },
-    /// Sizes and ratios of encoded inputs (not supported yet).
+    /// Sizes and ratios: for JSON (one document, or JSON lines) what v1, v2 and a session stream
+    /// would take; for ΣLANG bytes (v1, v2, session) what they hold.
     Stats {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-        rest: Vec<String>,
+        /// Files to examine (standard input if none).
+        #[arg(value_name = "IN")]
+        inputs: Vec<PathBuf>,
     },
 }
 
@@ -246,7 +249,7 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Stream { direction } => stream(direction),
         Command::Train { .. } => Err(not_yet("'sigma train'", 5)),
-        Command::Stats { .. } => Err(not_yet("'sigma stats'", 5)),
+        Command::Stats { inputs } => stats(&inputs),
     }
 }
 
@@ -341,4 +344,109 @@ fn stream(direction: StreamCommand) -> Result<(), Failure> {
             write_output(out.as_deref(), text.as_bytes())
         }
     }
+}
+
+/// One input's row in `sigma stats`.
+fn stats_row(name: &str, bytes: &[u8], table: &mut Report) -> Result<(), Failure> {
+    use sigma_codec::session::{FrameKind, SessionConfig, decode_stream, encode_stream};
+    let text_cell = |s: &str| Cell::Text(s.to_owned());
+    let ratio = |a: usize, b: usize| if b == 0 { Cell::Empty } else { Cell::Float(a as f64 / b as f64, 3) };
+    let int = |n: usize| Cell::Int(n as u64);
+    match bytes.first() {
+        Some(&sigma_codec::session::STREAM_BYTE) => {
+            let frames =
+                decode_stream(bytes, DecodeLimits::DEFAULT).map_err(|e| Failure(format!("{name}: {e}")))?;
+            let count = |kind: FrameKind| frames.iter().filter(|f| f.kind == kind).count();
+            let json: usize =
+                frames.iter().map(|f| f.tree.to_json_document().map_or(0, |t| t.len() + 1)).sum();
+            table.row(vec![
+                text_cell(name),
+                text_cell("session stream"),
+                int(frames.len()),
+                int(bytes.len()),
+                int(json),
+                ratio(bytes.len(), json),
+                text_cell(&format!(
+                    "full {}, repeat {}, delta {}",
+                    count(FrameKind::Full),
+                    count(FrameKind::Repeat),
+                    count(FrameKind::Delta)
+                )),
+            ]);
+        }
+        // JSON text starts with `{` (0x7B) or `[` (0x5B), inside v1's range: a v1 message is
+        // one only if it decodes as one.
+        Some(0x40..=0x7F | 0xA0..=0xAF)
+            if sigma_codec::decode(bytes).is_ok() || bytes.first() >= Some(&0xA0) =>
+        {
+            let tree = sigma_codec::decode(bytes).map_err(|e| Failure(format!("{name}: {e}")))?;
+            let format = sigma_codec::detect(bytes).map(|f| f.name()).unwrap_or("?");
+            let json = tree.to_json_document().map_or(0, |t| t.len());
+            table.row(vec![
+                text_cell(name),
+                text_cell(&format!("{format} message")),
+                int(1),
+                int(bytes.len()),
+                int(json),
+                ratio(bytes.len(), json),
+                text_cell(&format!("{} nodes", tree.node_count())),
+            ]);
+        }
+        _ => {
+            let text = std::str::from_utf8(bytes)
+                .map_err(|e| Failure(format!("{name}: not UTF-8 at byte {}", e.valid_up_to())))?;
+            let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+            let trees = match Tree::from_json_document(text) {
+                Ok(tree) => vec![tree],
+                Err(whole) => lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        Tree::from_json_document(l).map_err(|e| {
+                            Failure(format!("{name}: line {}: {e} (as one document: {whole})", i + 1))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            };
+            let v2: usize = trees.iter().map(|t| sigma_codec::v2::encode(t).map_or(0, |b| b.len())).sum();
+            let v1: Option<usize> =
+                trees.iter().map(|t| sigma_codec::v1::encode(t).ok().map(|b| b.len())).sum();
+            let session = encode_stream(&trees, SessionConfig::default())
+                .map_err(|e| Failure(format!("{name}: {e}")))?;
+            let frames = decode_stream(&session, DecodeLimits::UNLIMITED)
+                .map_err(|e| Failure(format!("{name}: {e}")))?;
+            let count = |kind: FrameKind| frames.iter().filter(|f| f.kind == kind).count();
+            table.row(vec![
+                text_cell(name),
+                text_cell(if trees.len() == 1 { "JSON document" } else { "JSON lines" }),
+                int(trees.len()),
+                int(bytes.len()),
+                int(bytes.len()),
+                Cell::Float(1.0, 3),
+                text_cell(&format!(
+                    "v1 {}, v2 {v2} ({:.3}), session {} ({:.3}; full {}, repeat {}, delta {})",
+                    v1.map_or("refused".to_owned(), |n| n.to_string()),
+                    v2 as f64 / bytes.len().max(1) as f64,
+                    session.len(),
+                    session.len() as f64 / bytes.len().max(1) as f64,
+                    count(FrameKind::Full),
+                    count(FrameKind::Repeat),
+                    count(FrameKind::Delta)
+                )),
+            ]);
+        }
+    }
+    Ok(())
+}
+
+fn stats(inputs: &[PathBuf]) -> Result<(), Failure> {
+    let mut table =
+        Report::new("", &["input", "kind", "messages", "bytes", "JSON bytes", "bytes / JSON", "detail"]);
+    if inputs.is_empty() {
+        stats_row("(stdin)", &read_input(None)?, &mut table)?;
+    }
+    for path in inputs {
+        stats_row(&path.display().to_string(), &read_input(Some(path))?, &mut table)?;
+    }
+    write_output(None, table.to_text().as_bytes())
 }

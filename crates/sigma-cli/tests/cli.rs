@@ -150,7 +150,7 @@ fn failed_runs_leave_the_output_file_alone() {
 
 #[test]
 fn later_features_say_not_supported_yet() {
-    for args in [&["stream", "encode", "--codebook", "x"][..], &["train", "-o", "x", "y"], &["stats"]] {
+    for args in [&["stream", "encode", "--codebook", "x"][..], &["train", "-o", "x", "y"]] {
         assert_fails(&sigma(args, b"{\"p\":0}"), "not supported yet");
     }
 }
@@ -294,4 +294,32 @@ fn stream_round_trips_json_lines() {
     damaged[last] ^= 0x40;
     assert_fails(&sigma(&["stream", "decode"], &damaged), "frame 2");
     assert_fails(&sigma(&["stream", "encode"], b"{\"a\":1}\n{oops}\n"), "line 2");
+}
+
+#[test]
+fn stats_reports_sizes_and_frame_kinds() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = dir.path().join("m.jsonl");
+    std::fs::write(&lines, "{\"a\":1}\n{\"a\":2}\n{\"a\":1}\n").unwrap();
+    let stream = dir.path().join("m.sigma");
+    assert!(
+        sigma(&["stream", "encode", lines.to_str().unwrap(), "-o", stream.to_str().unwrap()], b"")
+            .status
+            .success()
+    );
+    let medium = fixtures().join("trees/medium.json");
+    let single = dir.path().join("medium.v2");
+    assert!(
+        sigma(&["encode", medium.to_str().unwrap(), "-o", single.to_str().unwrap()], b"").status.success()
+    );
+    let output =
+        sigma(&["stats", lines.to_str().unwrap(), stream.to_str().unwrap(), single.to_str().unwrap()], b"");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("JSON lines"), "{text}");
+    assert!(text.contains("session stream"), "{text}");
+    assert!(text.contains("repeat 1"), "{text}");
+    assert!(text.contains("v2 message"), "{text}");
+    assert!(text.contains("4 nodes"), "{text}");
+    assert_fails(&sigma(&["stats"], b"\x00\x01"), "line 1");
 }
