@@ -7,6 +7,7 @@
 //! - [`decode`] detects the format from the first byte and decodes; [`encode`] takes the format.
 //! - [`inspect`] renders an annotated listing of a stream, for people.
 //! - [`session`]: context-aware streams of many trees (repeats, deltas against the context).
+//! - [`SimilarityIndex`]: the k most similar trees of a bank, in sub-linear time.
 //!
 //! Every decoder treats its input as hostile: it checks lengths and the checksum before parsing,
 //! never panics, never recurses per tree level, and reports every problem as an [`Error`] with the
@@ -45,6 +46,7 @@ pub mod v2;
 
 pub use error::Error;
 pub use limits::{DecodeLimits, Limit};
+pub use sigma_delta::{Match, SimilarityIndex};
 pub use sigma_tree::{Tree, TreeBuilder};
 
 /// A wire format, as told by a stream's first byte.

@@ -6,6 +6,8 @@
 //! - [`PrimitiveDelta`]: primitives added and removed between two trees, in constant time.
 //! - [`describe`]: a new tree as an [`Edit`]: which subtrees and values can be sent as
 //!   back-references to the context.
+//! - [`SimilarityIndex`]: the k stored trees most similar to a query, from MinHash bands in
+//!   sub-linear time (and the exhaustive answer, to compare).
 //! - [`hash`]: subtree hashes (candidates only: every match is confirmed node by node, so a
 //!   collision can never produce a wrong reference).
 //!
@@ -30,9 +32,11 @@ mod context;
 mod delta;
 mod edit;
 pub mod hash;
+pub mod similar;
 mod values;
 
 pub use context::{Context, ContextConfig, Entry, SubtreeLocation};
 pub use delta::PrimitiveDelta;
 pub use edit::{Edit, Op, ValueOp, describe};
+pub use similar::{Match, SimilarityIndex};
 pub use values::ValueTable;
