@@ -294,6 +294,8 @@ fn stream_round_trips_json_lines() {
     damaged[last] ^= 0x40;
     assert_fails(&sigma(&["stream", "decode"], &damaged), "frame 2");
     assert_fails(&sigma(&["stream", "encode"], b"{\"a\":1}\n{oops}\n"), "line 2");
+    assert_fails(&sigma(&["decode"], &encoded.stdout), "sigma stream decode");
+    assert_fails(&sigma(&["inspect"], &encoded.stdout), "session stream");
 }
 
 #[test]

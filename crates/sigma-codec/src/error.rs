@@ -23,6 +23,14 @@ pub enum Error {
         /// The first byte.
         byte: u8,
     },
+    /// A session stream where a single message was expected.
+    #[error(
+        "byte 0 is {byte:#04x}: this is a session stream (decode it with the session decoder: `sigma stream decode`)"
+    )]
+    SessionStream {
+        /// The first byte.
+        byte: u8,
+    },
     /// Empty input.
     #[error("empty input at byte 0: no ΣLANG stream")]
     EmptyInput,
@@ -163,7 +171,7 @@ impl Error {
         match self {
             Error::Glyph(e) => e.offset(),
             Error::Tree(e) => e.offset(),
-            Error::UnknownFormat { .. } | Error::EmptyInput => Some(0),
+            Error::UnknownFormat { .. } | Error::EmptyInput | Error::SessionStream { .. } => Some(0),
             Error::NoGlyphs { offset }
             | Error::UnexpectedGlyph { offset, .. }
             | Error::EmptyComposite { offset }

@@ -75,6 +75,7 @@ pub fn detect(bytes: &[u8]) -> Result<Format, Error> {
         None => Err(Error::EmptyInput),
         Some(0x40..=0x7F) => Ok(Format::V1),
         Some(0xA0..=0xAF) => Ok(Format::V2),
+        Some(&byte) if byte == session::STREAM_BYTE => Err(Error::SessionStream { byte }),
         Some(&byte) => Err(Error::UnknownFormat { byte }),
     }
 }
