@@ -37,6 +37,7 @@
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
+pub mod codebook;
 mod error;
 pub mod inspect;
 mod limits;

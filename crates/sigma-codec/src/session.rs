@@ -13,14 +13,19 @@
 //! damaged one is an error naming the frame, never a wrong tree. The decoder rebuilds trees from
 //! the bytes alone; encoding is deterministic.
 //!
-//! **Status.** The learned codebook and similarity search (issue #5) are not built yet; streams
-//! record "no codebook".
+//! With a [`Codebook`], a subtree that fits one of its patterns is sent as the pattern's number
+//! and its hole values; the stream header records the codebook's hash, and decoding with another
+//! codebook, or none, is an error.
 
-use sigma_delta::{Context, ContextConfig, Op, ValueOp, describe};
+use std::sync::Arc;
+
+use sigma_delta::hash::shape_hashes;
+use sigma_delta::{Context, ContextConfig, Op, describe};
 use sigma_glyph::v2::crc32c;
 use sigma_primitives::Primitive;
 use sigma_tree::{Tree, TreeBuilder};
 
+use crate::codebook::{Codebook, PatternValue};
 use crate::{DecodeLimits, Error, Limit, v2};
 
 /// The first byte of a session stream (v1 is 0x40–0x7F, v2 0xA0–0xAF).
@@ -116,6 +121,7 @@ impl<'a> Cursor<'a> {
 /// Delta op tags (docs/FORMAT.md): bits 7–6 kind, then flags.
 const OP_NODE: u8 = 0x00;
 const OP_SUBTREE: u8 = 0x40;
+const OP_PATTERN: u8 = 0xC0;
 const OP_KIND_MASK: u8 = 0xC0;
 const OP_HAS_CHILDREN: u8 = 0x20;
 const OP_LAST: u8 = 0x10;
@@ -294,13 +300,13 @@ pub struct SessionConfig {
     pub context: ContextConfig,
 }
 
-fn write_header(config: &SessionConfig, out: &mut Vec<u8>) {
+fn write_header(config: &SessionConfig, codebook: Option<&Codebook>, out: &mut Vec<u8>) {
     let start = out.len();
     out.push(STREAM_BYTE);
     put_varint(out, config.context.window as u64);
     put_varint(out, config.context.values as u64);
     put_varint(out, config.context.min_subtree as u64);
-    out.extend_from_slice(&[0; 8]); // codebook hash: none
+    out.extend_from_slice(&codebook.map_or(0, Codebook::hash).to_be_bytes()); // 0: no codebook
     let crc = crc32c(out.get(start..).unwrap_or_default());
     out.extend_from_slice(&crc.to_be_bytes());
 }
@@ -317,6 +323,10 @@ pub struct SessionEncoder {
     levels: Vec<Level>,
     primitives: PrimitiveModel,
     values: ValueModel,
+    codebook: Option<Arc<Codebook>>,
+    /// Shape hash of every node of the tree being encoded (with a codebook).
+    shapes: Vec<u64>,
+    shape_stack: Vec<(usize, u64)>,
 }
 
 /// An open node while writing or reading a delta.
@@ -333,7 +343,15 @@ struct Level {
 impl SessionEncoder {
     /// A session with this configuration.
     pub fn new(config: SessionConfig) -> SessionEncoder {
+        SessionEncoder::with_codebook(config, None)
+    }
+
+    /// A session that sends subtrees fitting `codebook`'s patterns as pattern numbers.
+    pub fn with_codebook(config: SessionConfig, codebook: Option<Arc<Codebook>>) -> SessionEncoder {
         SessionEncoder {
+            codebook,
+            shapes: Vec::new(),
+            shape_stack: Vec::new(),
             config,
             context: Context::new(config.context),
             v2: v2::Encoder::new(),
@@ -352,11 +370,14 @@ impl SessionEncoder {
             return Err(Error::EmptyTree);
         }
         if !self.header_written {
-            write_header(&self.config, out);
+            write_header(&self.config, self.codebook.as_deref(), out);
             self.header_written = true;
         }
         let seq = self.context.next_seq();
         let edit = describe(&self.context, tree);
+        if self.codebook.is_some() {
+            shape_hashes(tree, &mut self.shapes, &mut self.shape_stack);
+        }
         let kind = if let Some(earlier) = edit.repeat_of {
             self.body.clear();
             put_varint(&mut self.body, seq - 1 - earlier);
@@ -392,84 +413,184 @@ impl SessionEncoder {
         Ok(kind)
     }
 
+    /// How to send `value` in `context`: value kind bits and what follows them.
+    fn value_code<'v>(&self, context: u64, value: &'v str) -> (u8, ValuePayload<'v>) {
+        let prediction = self.values.predict(context);
+        if prediction == Some(value) {
+            return (OP_VALUE_PREDICTED, ValuePayload::Nothing);
+        }
+        let literal = varint_len(value.len() as u64) + value.len();
+        let reference = self.context.values().distance(value).map(|d| d << 1);
+        // An integer near the predicted integer: send the difference.
+        let numeric = match (prediction.and_then(canonical_int), canonical_int(value)) {
+            (Some(p), Some(v)) => v.checked_sub(p).map(|d| zigzag(d) << 1 | 1),
+            _ => None,
+        };
+        let best = [reference, numeric].into_iter().flatten().min_by_key(|&n| varint_len(n));
+        match best {
+            Some(n) if varint_len(n) < literal => (OP_VALUE_REF, ValuePayload::Varint(n)),
+            _ => (OP_VALUE_LITERAL, ValuePayload::Literal(value)),
+        }
+    }
+
+    fn write_payload(&mut self, payload: ValuePayload<'_>) {
+        match payload {
+            ValuePayload::Nothing => {}
+            ValuePayload::Varint(n) => put_varint(&mut self.body, n),
+            ValuePayload::Literal(text) => {
+                put_varint(&mut self.body, text.len() as u64);
+                self.body.extend_from_slice(text.as_bytes());
+            }
+        }
+    }
+
     fn write_delta(&mut self, tree: &Tree, ops: &[Op<'_>]) {
         let latest = self.context.next_seq().saturating_sub(1);
         self.levels.clear();
         let mut root_previous = FIRST_KEY;
+        let codebook = self.codebook.clone();
+        // Nodes before this index are covered by a pattern already sent.
+        let mut covered_until = 0;
         for op in ops {
             let index = match op {
                 Op::Subtree { node, .. } | Op::Node { node, .. } => *node,
             };
+            if index < covered_until {
+                continue;
+            }
             let Some(node) = tree.node(index) else { continue };
             while self.levels.last().is_some_and(|l| l.end_or_last <= index) {
                 self.levels.pop();
             }
-            let end = index + node.subtree_size();
+            let size = node.subtree_size();
+            let end = index + size;
             let parent = self.levels.last().copied();
             let last = if parent.map(|l| l.end_or_last) == Some(end) { OP_LAST } else { 0 };
             let (parent_key, previous) = parent.map_or((ROOT_KEY, root_previous), |l| (l.key, l.previous));
             let id = node.primitive().id();
             let key = node_key(id, node.value());
-            match op {
-                Op::Subtree { location, .. } => {
+            let pattern = match (op, &codebook) {
+                (Op::Node { .. }, Some(codebook)) if size >= crate::codebook::MIN_PATTERN_NODES => {
+                    self.shapes.get(index).and_then(|&shape| codebook.find(shape, tree, index))
+                }
+                _ => None,
+            };
+            let opens = match (op, pattern) {
+                (Op::Node { .. }, Some(number)) => {
+                    self.write_pattern(tree, index, number, last, parent_key, previous, codebook.as_deref());
+                    covered_until = end;
+                    false
+                }
+                (Op::Subtree { location, .. }, _) => {
                     self.body.push(OP_SUBTREE | last);
                     put_varint(&mut self.body, latest - location.seq);
                     put_varint(&mut self.body, location.node as u64);
+                    false
                 }
-                Op::Node { value, .. } => {
+                (Op::Node { .. }, None) => {
                     let children = if node.has_children() { OP_HAS_CHILDREN } else { 0 };
                     let context = value_context(parent_key, previous);
-                    let prediction = self.values.predict(context);
-                    let predicted = node.value().is_some() && prediction == node.value();
-                    // An integer near the predicted integer: send the difference.
-                    let numeric =
-                        match (prediction.and_then(canonical_int), node.value().and_then(canonical_int)) {
-                            (Some(p), Some(v)) if !predicted => v.checked_sub(p).map(|d| zigzag(d) << 1 | 1),
-                            _ => None,
-                        };
-                    let written = match value {
-                        ValueOp::Literal(text) => varint_len(text.len() as u64) + text.len(),
-                        ValueOp::Ref(distance) => varint_len(distance << 1),
-                        ValueOp::None => 0,
-                    };
-                    let numeric = numeric.filter(|&n| varint_len(n) < written);
-                    let value_bits = match value {
-                        _ if predicted => OP_VALUE_PREDICTED,
-                        _ if numeric.is_some() => OP_VALUE_REF,
-                        ValueOp::None => OP_VALUE_NONE,
-                        ValueOp::Literal(_) => OP_VALUE_LITERAL,
-                        ValueOp::Ref(_) => OP_VALUE_REF,
-                    };
+                    let (value_bits, payload) = node
+                        .value()
+                        .map_or((OP_VALUE_NONE, ValuePayload::Nothing), |v| self.value_code(context, v));
                     let code = self.primitives.encode(parent.map(|l| l.primitive), id);
                     self.body.push(OP_NODE | children | last | value_bits | code);
                     if code == OP_PRIMITIVE_LITERAL {
                         self.body.push(id);
                     }
-                    match (value, numeric) {
-                        _ if predicted => {}
-                        (_, Some(n)) => put_varint(&mut self.body, n),
-                        (ValueOp::None, None) => {}
-                        (ValueOp::Literal(text), None) => {
-                            put_varint(&mut self.body, text.len() as u64);
-                            self.body.extend_from_slice(text.as_bytes());
-                        }
-                        (ValueOp::Ref(distance), None) => put_varint(&mut self.body, distance << 1),
-                    }
+                    self.write_payload(payload);
                     if let Some(v) = node.value() {
                         self.values.learn(context, v);
                     }
-                    if node.has_children() {
-                        self.levels.push(Level { end_or_last: end, primitive: id, key, previous: FIRST_KEY });
-                    }
+                    node.has_children()
                 }
-            }
+            };
             // The node is now its parent's latest child.
-            let depth_of_parent =
-                self.levels.len() - usize::from(matches!(op, Op::Node { .. }) && node.has_children());
-            match depth_of_parent.checked_sub(1).and_then(|d| self.levels.get_mut(d)) {
+            match self.levels.last_mut() {
                 Some(level) => level.previous = key,
                 None => root_previous = key,
             }
+            if opens {
+                self.levels.push(Level { end_or_last: end, primitive: id, key, previous: FIRST_KEY });
+            }
+        }
+    }
+
+    /// A pattern op: its number, the kinds of its hole values (four to a byte), then their
+    /// payloads; the value model learns every valued node of the pattern in pre-order.
+    #[allow(clippy::too_many_arguments)]
+    fn write_pattern(
+        &mut self,
+        tree: &Tree,
+        root: usize,
+        number: u8,
+        last: u8,
+        parent_key: u64,
+        previous: u64,
+        codebook: Option<&Codebook>,
+    ) {
+        let Some(pattern) = codebook.and_then(|c| c.patterns().get(usize::from(number))) else { return };
+        self.body.push(OP_PATTERN | last);
+        self.body.push(number);
+        let kinds_at = self.body.len();
+        let holes = pattern.holes();
+        self.body.extend(std::iter::repeat_n(0, holes.div_ceil(4)));
+        let mut payloads = Vec::new();
+        let mut hole = 0;
+        walk_pattern(pattern.nodes.len(), parent_key, previous, |offset, context| {
+            let value = tree.node(root + offset).and_then(|n| n.value());
+            let is_hole = pattern.nodes.get(offset).is_some_and(|p| p.value == PatternValue::Hole);
+            if let (true, Some(v)) = (is_hole, value) {
+                let (kind, payload) = self.value_code(context, v);
+                if let Some(byte) = self.body.get_mut(kinds_at + hole / 4) {
+                    *byte |= (kind >> 2) << (2 * (hole % 4));
+                }
+                hole += 1;
+                payloads.push(payload);
+            }
+            if let Some(v) = value {
+                self.values.learn(context, v);
+            }
+            (
+                tree.node(root + offset).map_or(0, |n| n.subtree_size()),
+                node_key(pattern.nodes.get(offset).map_or(0, |p| p.primitive.id()), value),
+            )
+        });
+        for payload in payloads {
+            self.write_payload(payload);
+        }
+    }
+}
+
+/// What follows a node's value kind bits.
+#[derive(Clone, Copy, Debug)]
+enum ValuePayload<'v> {
+    Nothing,
+    Varint(u64),
+    Literal(&'v str),
+}
+
+/// Walks a pattern's nodes in pre-order, giving each its value context (from its parent's key and
+/// its previous sibling's); `visit` returns the node's subtree size and key.
+fn walk_pattern(
+    len: usize,
+    parent_key: u64,
+    previous: u64,
+    mut visit: impl FnMut(usize, u64) -> (usize, u64),
+) {
+    // (end offset, key, previous child's key) of each open pattern node.
+    let mut open: Vec<(usize, u64, u64)> = Vec::new();
+    for offset in 0..len {
+        while open.last().is_some_and(|&(end, _, _)| end <= offset) {
+            open.pop();
+        }
+        let (pk, prev) = open.last().map_or((parent_key, previous), |&(_, k, p)| (k, p));
+        let (size, key) = visit(offset, value_context(pk, prev));
+        if let Some(top) = open.last_mut() {
+            top.2 = key;
+        }
+        if size > 1 {
+            open.push((offset + size, key, FIRST_KEY));
         }
     }
 }
@@ -478,6 +599,7 @@ impl SessionEncoder {
 #[derive(Debug)]
 pub struct SessionDecoder {
     context: Context,
+    codebook: Option<Arc<Codebook>>,
     primitives: PrimitiveModel,
     values: ValueModel,
     limits: DecodeLimits,
@@ -503,6 +625,17 @@ impl SessionDecoder {
     /// Reads a stream header from the start of `stream`; returns the decoder and the header's
     /// length.
     pub fn from_header(stream: &[u8], limits: DecodeLimits) -> Result<(SessionDecoder, usize), Error> {
+        SessionDecoder::from_header_with_codebook(stream, limits, None)
+    }
+
+    /// As [`SessionDecoder::from_header`], with the codebook the stream was encoded with (the
+    /// header's hash must name it; a stream without a codebook must be given none).
+    pub fn from_header_with_codebook(
+        stream: &[u8],
+        limits: DecodeLimits,
+        codebook: Option<Arc<Codebook>>,
+    ) -> Result<(SessionDecoder, usize), Error> {
+        let codebook_given = codebook;
         let mut cursor = Cursor { bytes: stream, pos: 0, base: 0 };
         let first = cursor.byte().map_err(|_| Error::EmptyInput)?;
         if first != STREAM_BYTE {
@@ -526,11 +659,15 @@ impl SessionDecoder {
                 computed,
             }));
         }
-        if codebook != [0; 8] {
-            return Err(Error::MalformedMessage {
-                offset: covered - 8,
-                reason: "the stream names a codebook; codebooks are not supported yet",
-            });
+        let named = u64::from_be_bytes(codebook.try_into().unwrap_or_default());
+        let given = codebook_given.as_deref().map_or(0, Codebook::hash);
+        if named != given {
+            let reason = match (named, given) {
+                (_, 0) => "the stream was encoded with a codebook; give the same codebook to decode it",
+                (0, _) => "the stream was encoded without a codebook, but one was given",
+                _ => "the stream was encoded with another codebook (its hash differs)",
+            };
+            return Err(Error::MalformedMessage { offset: covered - 8, reason });
         }
         if window > 1 << 16 || values > 1 << 24 {
             return Err(Error::MalformedMessage {
@@ -541,6 +678,7 @@ impl SessionDecoder {
         let context = Context::new(ContextConfig { window, values, min_subtree });
         let decoder = SessionDecoder {
             context,
+            codebook: codebook_given,
             primitives: PrimitiveModel::new(),
             values: ValueModel::default(),
             limits,
@@ -615,6 +753,61 @@ impl SessionDecoder {
         Ok(Frame { seq, kind, len, tree })
     }
 
+    /// Reads a value sent with kind `bits` (already shifted into place) in `context`.
+    fn read_value(
+        &self,
+        bits: u8,
+        context: u64,
+        c: &mut Cursor<'_>,
+        op_at: usize,
+    ) -> Result<Option<String>, Error> {
+        let limits = self.limits;
+        Ok(match bits {
+            OP_VALUE_NONE => None,
+            OP_VALUE_PREDICTED => Some(
+                self.values.predict(context).ok_or(c.error("predicted value with no prediction"))?.to_owned(),
+            ),
+            OP_VALUE_LITERAL => {
+                let len = c.varint()?;
+                if len > limits.max_value_bytes {
+                    return Err(Error::LimitExceeded {
+                        offset: op_at,
+                        limit: Limit::ValueBytes,
+                        found: len,
+                        max: limits.max_value_bytes,
+                    });
+                }
+                let bytes = c.take(len)?;
+                let text = std::str::from_utf8(bytes).map_err(|e| {
+                    Error::Glyph(sigma_glyph::Error::InvalidUtf8 {
+                        offset: c.base + c.pos - bytes.len() + e.valid_up_to(),
+                    })
+                })?;
+                Some(text.to_owned())
+            }
+            _ => {
+                let n = c.varint()?;
+                if n & 1 == 1 {
+                    let base = self
+                        .values
+                        .predict(context)
+                        .and_then(canonical_int)
+                        .ok_or(c.error("integer difference without an integer prediction"))?;
+                    let value =
+                        base.checked_add(unzigzag(n >> 1)).ok_or(c.error("integer difference overflows"))?;
+                    Some(value.to_string())
+                } else {
+                    let value = self
+                        .context
+                        .values()
+                        .at_distance(n >> 1)
+                        .ok_or(c.error("value reference outside the table"))?;
+                    Some(value.to_owned())
+                }
+            }
+        })
+    }
+
     fn decode_delta(&mut self, body: &[u8], base: usize) -> Result<Tree, Error> {
         let mut c = Cursor { bytes: body, pos: 0, base };
         let mut builder = TreeBuilder::new();
@@ -641,57 +834,8 @@ impl SessionDecoder {
                         || c.byte(),
                     )?;
                     let primitive = Primitive::new(id);
-                    let number: String;
-                    let value = match tag & OP_VALUE_MASK {
-                        OP_VALUE_NONE => None,
-                        OP_VALUE_PREDICTED => Some(
-                            self.values
-                                .predict(context)
-                                .ok_or(c.error("predicted value with no prediction"))?,
-                        ),
-                        OP_VALUE_LITERAL => {
-                            let len = c.varint()?;
-                            if len > limits.max_value_bytes {
-                                return Err(Error::LimitExceeded {
-                                    offset: base + at,
-                                    limit: Limit::ValueBytes,
-                                    found: len,
-                                    max: limits.max_value_bytes,
-                                });
-                            }
-                            let bytes = c.take(len)?;
-                            Some(std::str::from_utf8(bytes).map_err(|e| {
-                                Error::Glyph(sigma_glyph::Error::InvalidUtf8 {
-                                    offset: base + c.pos - bytes.len() + e.valid_up_to(),
-                                })
-                            })?)
-                        }
-                        OP_VALUE_REF => {
-                            let n = c.varint()?;
-                            if n & 1 == 1 {
-                                let base = self
-                                    .values
-                                    .predict(context)
-                                    .and_then(canonical_int)
-                                    .ok_or(c.error("integer difference without an integer prediction"))?;
-                                let value = base
-                                    .checked_add(unzigzag(n >> 1))
-                                    .ok_or(c.error("integer difference overflows"))?;
-                                number = value.to_string();
-                                Some(number.as_str())
-                            } else {
-                                Some(
-                                    self.context
-                                        .values()
-                                        .at_distance(n >> 1)
-                                        .ok_or(c.error("value reference outside the table"))?,
-                                )
-                            }
-                        }
-                        _ => return Err(c.error("unknown value kind in a delta op")),
-                    };
-                    let key = node_key(id, value);
-                    let value = value.map(str::to_owned);
+                    let value = self.read_value(tag & OP_VALUE_MASK, context, &mut c, base + at)?;
+                    let key = node_key(id, value.as_deref());
                     if let Some(v) = &value {
                         self.values.learn(context, v);
                     }
@@ -719,6 +863,74 @@ impl SessionDecoder {
                     copy_subtree(&entry.tree, node, &mut builder)?;
                     let root = entry.tree.node(node);
                     (None, root.map_or(0, |r| node_key(r.primitive().id(), r.value())))
+                }
+                OP_PATTERN => {
+                    if tag & !(OP_KIND_MASK | OP_LAST) != 0 {
+                        return Err(c.error("reserved bits set in a pattern op"));
+                    }
+                    let number = c.byte()?;
+                    let codebook = self.codebook.clone();
+                    let pattern = codebook
+                        .as_deref()
+                        .and_then(|cb| cb.patterns().get(usize::from(number)))
+                        .ok_or(c.error("pattern number beyond the codebook"))?;
+                    let kinds = c.take(pattern.holes().div_ceil(4) as u64)?;
+                    let mut hole = 0;
+                    let mut result: Result<(), Error> = Ok(());
+                    let mut ends: Vec<usize> = Vec::new();
+                    let mut root_key = 0;
+                    walk_pattern(pattern.nodes.len(), parent_key, previous, |offset, context| {
+                        let Some(p) = pattern.nodes.get(offset) else { return (1, 0) };
+                        while ends.last().is_some_and(|&e| e <= offset) {
+                            ends.pop();
+                            if result.is_ok() {
+                                result = builder.close().map_err(Error::from);
+                            }
+                        }
+                        let value = match &p.value {
+                            PatternValue::None => None,
+                            PatternValue::Fixed(v) => Some(v.to_string()),
+                            PatternValue::Hole => {
+                                let bits =
+                                    kinds.get(hole / 4).map_or(0, |b| (b >> (2 * (hole % 4))) & 3) << 2;
+                                hole += 1;
+                                match self.read_value(bits, context, &mut c, base + at) {
+                                    Ok(Some(v)) => Some(v),
+                                    Ok(None) => {
+                                        result =
+                                            result.clone().and(Err(c.error("a hole's value kind is none")));
+                                        Some(String::new())
+                                    }
+                                    Err(e) => {
+                                        result = result.clone().and(Err(e));
+                                        Some(String::new())
+                                    }
+                                }
+                            }
+                        };
+                        if let Some(v) = &value {
+                            self.values.learn(context, v);
+                        }
+                        let step = if p.size > 1 {
+                            ends.push(offset + p.size);
+                            builder.open(p.primitive, value.as_deref())
+                        } else {
+                            builder.leaf(p.primitive, value.as_deref())
+                        };
+                        if let (Ok(()), Err(e)) = (&result, step) {
+                            result = Err(e.into());
+                        }
+                        let key = node_key(p.primitive.id(), value.as_deref());
+                        if offset == 0 {
+                            root_key = key;
+                        }
+                        (p.size, key)
+                    });
+                    result?;
+                    for _ in ends {
+                        builder.close()?;
+                    }
+                    (None, root_key)
                 }
                 _ => return Err(c.error("unknown delta op kind")),
             };
@@ -799,19 +1011,38 @@ pub fn encode_stream<'t>(
     trees: impl IntoIterator<Item = &'t Tree>,
     config: SessionConfig,
 ) -> Result<Vec<u8>, Error> {
-    let mut encoder = SessionEncoder::new(config);
+    encode_stream_with(trees, config, None)
+}
+
+/// Encodes `trees` as one session stream using `codebook`.
+pub fn encode_stream_with<'t>(
+    trees: impl IntoIterator<Item = &'t Tree>,
+    config: SessionConfig,
+    codebook: Option<Arc<Codebook>>,
+) -> Result<Vec<u8>, Error> {
+    let mut encoder = SessionEncoder::with_codebook(config, codebook);
     let mut out = Vec::new();
-    write_header(&config, &mut out);
-    encoder.header_written = true;
     for tree in trees {
         encoder.encode_into(tree, &mut out)?;
+    }
+    if !encoder.header_written {
+        write_header(&config, encoder.codebook.as_deref(), &mut out);
     }
     Ok(out)
 }
 
 /// Decodes a whole session stream into its frames.
 pub fn decode_stream(stream: &[u8], limits: DecodeLimits) -> Result<Vec<Frame>, Error> {
-    let (mut decoder, mut at) = SessionDecoder::from_header(stream, limits)?;
+    decode_stream_with(stream, limits, None)
+}
+
+/// Decodes a whole session stream that was encoded with `codebook`.
+pub fn decode_stream_with(
+    stream: &[u8],
+    limits: DecodeLimits,
+    codebook: Option<Arc<Codebook>>,
+) -> Result<Vec<Frame>, Error> {
+    let (mut decoder, mut at) = SessionDecoder::from_header_with_codebook(stream, limits, codebook)?;
     let mut frames = Vec::new();
     while at < stream.len() {
         let frame = decoder.decode_frame(stream.get(at..).unwrap_or_default())?;

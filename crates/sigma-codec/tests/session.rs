@@ -100,3 +100,37 @@ fn damage_is_an_error_naming_the_frame() {
     swapped.extend_from_slice(&stream[start_of(5)..]);
     assert!(matches!(decode_stream(&swapped, DecodeLimits::DEFAULT), Err(Error::Frame { seq: 3, .. })));
 }
+
+#[test]
+fn a_codebook_trained_on_the_first_half_shrinks_the_second() {
+    use sigma_codec::codebook::Codebook;
+    use sigma_codec::session::{decode_stream_with, encode_stream_with};
+    use std::sync::Arc;
+    for (file, key) in [("corpus/twitter.json", "statuses"), ("corpus/citm_catalog.json", "performances")] {
+        let trees = messages(file, key);
+        let (train, test) = trees.split_at(trees.len() / 2);
+        let codebook = Arc::new(Codebook::train(train, 128));
+        assert!(!codebook.patterns().is_empty(), "{file}");
+        let with = encode_stream_with(test, SessionConfig::default(), Some(codebook.clone())).unwrap();
+        let without = encode_stream(test, SessionConfig::default()).unwrap();
+        assert!(with.len() < without.len(), "{file}: {} >= {}", with.len(), without.len());
+        assert_eq!(encode_stream_with(test, SessionConfig::default(), Some(codebook.clone())).unwrap(), with);
+        let frames = decode_stream_with(&with, DecodeLimits::DEFAULT, Some(codebook.clone())).unwrap();
+        assert!(frames.iter().zip(test).all(|(f, t)| f.tree == *t), "{file}");
+
+        // The wrong codebook, or none, is an error, never a wrong tree.
+        let other = Arc::new(Codebook::train(&test[..3], 8));
+        let err = decode_stream_with(&with, DecodeLimits::DEFAULT, Some(other)).unwrap_err();
+        assert!(err.to_string().contains("another codebook"), "{err}");
+        let err = decode_stream(&with, DecodeLimits::DEFAULT).unwrap_err();
+        assert!(err.to_string().contains("give the same codebook"), "{err}");
+        let err = decode_stream_with(&without, DecodeLimits::DEFAULT, Some(codebook)).unwrap_err();
+        assert!(err.to_string().contains("without a codebook"), "{err}");
+        println!(
+            "{file}: {} messages, {:.1} bytes/message with the codebook, {:.1} without",
+            test.len(),
+            with.len() as f64 / test.len() as f64,
+            without.len() as f64 / test.len() as f64
+        );
+    }
+}

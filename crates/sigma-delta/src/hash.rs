@@ -41,13 +41,34 @@ fn node_seed(node: &NodeRef<'_>) -> u64 {
 /// The hash of every node's subtree, by pre-order index, into `out` (cleared first). One pass
 /// from the last node to the first; `stack` is scratch space, kept for reuse.
 pub fn subtree_hashes(tree: &Tree, out: &mut Vec<u64>, stack: &mut Vec<(usize, u64)>) {
+    hashes_with(tree, out, stack, node_seed);
+}
+
+/// Like [`subtree_hashes`], but blind to the values of leaves (only whether they have one): the
+/// hash of a subtree's *shape*, the same for subtrees that differ only in leaf values.
+pub fn shape_hashes(tree: &Tree, out: &mut Vec<u64>, stack: &mut Vec<(usize, u64)>) {
+    hashes_with(tree, out, stack, |node| {
+        if node.has_children() {
+            node_seed(node)
+        } else {
+            mix(u64::from(node.primitive().id()) << 1 | u64::from(node.value().is_some()), 0x51A9E)
+        }
+    });
+}
+
+fn hashes_with(
+    tree: &Tree,
+    out: &mut Vec<u64>,
+    stack: &mut Vec<(usize, u64)>,
+    seed: impl Fn(&NodeRef<'_>) -> u64,
+) {
     out.clear();
     out.resize(tree.node_count(), 0);
     stack.clear();
     for index in (0..tree.node_count()).rev() {
         let Some(node) = tree.node(index) else { continue };
         let end = index + node.subtree_size();
-        let mut h = node_seed(&node);
+        let mut h = seed(&node);
         // The stack holds the hashes of finished subtrees to the right; the ones starting inside
         // this node's range are its children, nearest (first child) on top.
         while let Some(&(child, child_hash)) = stack.last() {
@@ -93,6 +114,19 @@ mod tests {
         let mut out = Vec::new();
         subtree_hashes(tree, &mut out, &mut Vec::new());
         out
+    }
+
+    #[test]
+    fn shapes_ignore_leaf_values_only() {
+        let tree = Tree::from_tree_json(
+            r#"{"p":1,"c":[{"p":2,"v":"k","c":[{"p":3,"v":"a"}]},{"p":2,"v":"k","c":[{"p":3,"v":"b"}]},{"p":2,"v":"j","c":[{"p":3,"v":"a"}]},{"p":2,"v":"k","c":[{"p":3}]}]}"#,
+        )
+        .unwrap();
+        let mut h = Vec::new();
+        shape_hashes(&tree, &mut h, &mut Vec::new());
+        assert_eq!(h[1], h[3], "leaf values differ: same shape");
+        assert_ne!(h[1], h[5], "composite values are part of the shape");
+        assert_ne!(h[1], h[7], "a leaf without value is another shape");
     }
 
     #[test]
