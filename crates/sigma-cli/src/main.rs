@@ -67,10 +67,17 @@ enum Command {
         #[command(subcommand)]
         direction: StreamCommand,
     },
-    /// Learn a codebook from sample trees (not supported yet).
+    /// Learn a codebook from sample trees: JSON lines, JSON documents or tree JSON files.
     Train {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-        rest: Vec<String>,
+        /// The most patterns to learn (at most 128).
+        #[arg(long, value_name = "N", default_value_t = 128)]
+        max_patterns: usize,
+        /// Write the codebook here instead of standard output.
+        #[arg(short = 'o', long = "output-file", value_name = "CODEBOOK")]
+        out: Option<PathBuf>,
+        /// Sample files (standard input if none).
+        #[arg(value_name = "IN")]
+        inputs: Vec<PathBuf>,
     },
     /// Sizes and ratios: for JSON (one document, or JSON lines) what v1, v2 and a session stream
     /// would take; for ΣLANG bytes (v1, v2, session) what they hold.
@@ -113,7 +120,7 @@ impl From<LimitArgs> for DecodeLimits {
 enum StreamCommand {
     /// JSON lines → one session stream.
     Encode {
-        /// A codebook learned by `sigma train` (not supported yet).
+        /// A codebook learned by `sigma train` (decoding needs the same one).
         #[arg(long, value_name = "F")]
         codebook: Option<PathBuf>,
         /// Write here instead of standard output.
@@ -125,7 +132,7 @@ enum StreamCommand {
     },
     /// One session stream → JSON lines.
     Decode {
-        /// A codebook learned by `sigma train` (not supported yet).
+        /// A codebook learned by `sigma train` (decoding needs the same one).
         #[arg(long, value_name = "F")]
         codebook: Option<PathBuf>,
         /// What to print per message: the JSON document, or the tree JSON form.
@@ -173,10 +180,6 @@ impl<E: std::fmt::Display> From<E> for Failure {
     fn from(e: E) -> Failure {
         Failure(e.to_string())
     }
-}
-
-fn not_yet(what: &str, issue: u32) -> Failure {
-    Failure(format!("{what} is not supported yet (it arrives with issue #{issue})"))
 }
 
 fn main() -> ExitCode {
@@ -248,7 +251,7 @@ fn run(command: Command) -> Result<(), Failure> {
             }
         }
         Command::Stream { direction } => stream(direction),
-        Command::Train { .. } => Err(not_yet("'sigma train'", 5)),
+        Command::Train { max_patterns, out, inputs } => train(max_patterns, out.as_deref(), &inputs),
         Command::Stats { inputs } => stats(&inputs),
     }
 }
@@ -301,12 +304,10 @@ fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
 fn stream(direction: StreamCommand) -> Result<(), Failure> {
     use sigma_codec::session::{SessionConfig, SessionDecoder, SessionEncoder};
     match direction {
-        StreamCommand::Encode { codebook: Some(_), .. } | StreamCommand::Decode { codebook: Some(_), .. } => {
-            Err(not_yet("--codebook", 5))
-        }
-        StreamCommand::Encode { codebook: None, out, input_file } => {
+        StreamCommand::Encode { codebook, out, input_file } => {
+            let codebook = load_codebook(codebook.as_deref())?;
             let text = read_text(input_file.as_deref())?;
-            let mut encoder = SessionEncoder::new(SessionConfig::default());
+            let mut encoder = SessionEncoder::with_codebook(SessionConfig::default(), codebook.clone());
             let mut bytes = Vec::new();
             for (number, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
                 let tree = Tree::from_json_document(line)
@@ -316,16 +317,21 @@ fn stream(direction: StreamCommand) -> Result<(), Failure> {
                     .map_err(|e| Failure(format!("line {}: {e}", number + 1)))?;
             }
             if bytes.is_empty() {
-                sigma_codec::session::encode_stream(std::iter::empty(), SessionConfig::default())
-                    .map(|header| bytes = header)
-                    .map_err(|e| Failure(e.to_string()))?;
+                bytes = sigma_codec::session::encode_stream_with(
+                    std::iter::empty(),
+                    SessionConfig::default(),
+                    codebook,
+                )
+                .map_err(|e| Failure(e.to_string()))?;
             }
             write_output(out.as_deref(), &bytes)
         }
-        StreamCommand::Decode { codebook: None, output, limits, out, input_file } => {
+        StreamCommand::Decode { codebook, output, limits, out, input_file } => {
+            let codebook = load_codebook(codebook.as_deref())?;
             let bytes = read_input(input_file.as_deref())?;
-            let (mut decoder, mut at) = SessionDecoder::from_header(&bytes, limits.into())
-                .map_err(|e| Failure(format!("stream: {e}")))?;
+            let (mut decoder, mut at) =
+                SessionDecoder::from_header_with_codebook(&bytes, limits.into(), codebook)
+                    .map_err(|e| Failure(format!("stream: {e}")))?;
             let mut text = String::new();
             while at < bytes.len() {
                 let frame = decoder
@@ -449,4 +455,53 @@ fn stats(inputs: &[PathBuf]) -> Result<(), Failure> {
         stats_row(&path.display().to_string(), &read_input(Some(path))?, &mut table)?;
     }
     write_output(None, table.to_text().as_bytes())
+}
+
+fn load_codebook(
+    path: Option<&Path>,
+) -> Result<Option<std::sync::Arc<sigma_codec::codebook::Codebook>>, Failure> {
+    let Some(path) = path else { return Ok(None) };
+    let bytes = read_input(Some(path))?;
+    let codebook = sigma_codec::codebook::Codebook::from_bytes(&bytes)
+        .map_err(|e| Failure(format!("codebook {}: {e}", path.display())))?;
+    Ok(Some(std::sync::Arc::new(codebook)))
+}
+
+/// The sample trees in one input: a tree JSON file, a JSON document, or JSON lines.
+fn samples(name: &str, text: &str) -> Result<Vec<Tree>, Failure> {
+    if let Ok(tree) = Tree::from_tree_json(text) {
+        return Ok(vec![tree]);
+    }
+    if let Ok(tree) = Tree::from_json_document(text) {
+        return Ok(vec![tree]);
+    }
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            Tree::from_json_document(l).map_err(|e| Failure(format!("{name}: line {}: {e}", i + 1)))
+        })
+        .collect()
+}
+
+fn train(max_patterns: usize, out: Option<&Path>, inputs: &[PathBuf]) -> Result<(), Failure> {
+    let mut trees = Vec::new();
+    if inputs.is_empty() {
+        trees.extend(samples("(stdin)", &read_text(None)?)?);
+    }
+    for path in inputs {
+        trees.extend(samples(&path.display().to_string(), &read_text(Some(path))?)?);
+    }
+    let codebook = sigma_codec::codebook::Codebook::train(&trees, max_patterns);
+    write_output(out, &codebook.to_bytes())?;
+    if out.is_some() {
+        let _ = writeln!(
+            io::stderr(),
+            "sigma: learned {} patterns from {} samples (codebook hash {:016x})",
+            codebook.patterns().len(),
+            trees.len(),
+            codebook.hash()
+        );
+    }
+    Ok(())
 }

@@ -149,13 +149,6 @@ fn failed_runs_leave_the_output_file_alone() {
 }
 
 #[test]
-fn later_features_say_not_supported_yet() {
-    for args in [&["stream", "encode", "--codebook", "x"][..], &["train", "-o", "x", "y"]] {
-        assert_fails(&sigma(args, b"{\"p\":0}"), "not supported yet");
-    }
-}
-
-#[test]
 fn usage_errors_are_one_line_too() {
     assert_fails(&sigma(&["encode", "--format", "v9"], b""), "invalid value 'v9'");
     assert_fails(&sigma(&["frobnicate"], b""), "unrecognized subcommand");
@@ -324,4 +317,33 @@ fn stats_reports_sizes_and_frame_kinds() {
     assert!(text.contains("v2 message"), "{text}");
     assert!(text.contains("4 nodes"), "{text}");
     assert_fails(&sigma(&["stats"], b"\x00\x01"), "line 1");
+}
+
+#[test]
+fn train_then_stream_with_the_codebook() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let train: String = (0..20)
+        .map(|i| format!("{{\"kind\":\"price\",\"amount\":{},\"currency\":\"EUR\"}}\n", 100 + i))
+        .collect();
+    let test: String = (0..10)
+        .map(|i| format!("{{\"kind\":\"price\",\"amount\":{},\"currency\":\"EUR\"}}\n", 500 + 3 * i))
+        .collect();
+    std::fs::write(path("train.jsonl"), &train).unwrap();
+    std::fs::write(path("test.jsonl"), &test).unwrap();
+    let trained = sigma(&["train", "-o", &path("cb"), &path("train.jsonl")], b"");
+    assert!(trained.status.success(), "{}", String::from_utf8_lossy(&trained.stderr));
+    assert!(String::from_utf8_lossy(&trained.stderr).contains("learned"));
+    let with = sigma(&["stream", "encode", "--codebook", &path("cb"), &path("test.jsonl")], b"");
+    assert!(with.status.success(), "{}", String::from_utf8_lossy(&with.stderr));
+    let without = sigma(&["stream", "encode", &path("test.jsonl")], b"");
+    assert!(with.stdout.len() < without.stdout.len());
+    let back = sigma(&["stream", "decode", "--codebook", &path("cb")], &with.stdout);
+    assert!(back.status.success(), "{}", String::from_utf8_lossy(&back.stderr));
+    assert_eq!(String::from_utf8(back.stdout).unwrap(), test);
+    assert_fails(&sigma(&["stream", "decode"], &with.stdout), "give the same codebook");
+    let mut damaged = std::fs::read(path("cb")).unwrap();
+    damaged[6] ^= 1;
+    std::fs::write(path("bad"), &damaged).unwrap();
+    assert_fails(&sigma(&["stream", "decode", "--codebook", &path("bad")], &with.stdout), "codebook");
 }

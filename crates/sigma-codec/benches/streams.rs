@@ -1,7 +1,6 @@
 //! Message-stream benches (DESIGN §9): twitter `statuses` and citm `performances`, one JSON
-//! document per message. Dictionaries are trained on the first half and measured on the second;
-//! the ΣLANG session encodes the second half as one stream (it has no codebook yet, so it does not
-//! use the first half).
+//! document per message. Dictionaries and the ΣLANG codebook are trained on the first half and
+//! measured on the second; the ΣLANG session encodes the second half as one stream.
 //! Each bench iteration encodes (or decodes) the whole second half; `cargo xtask bench` divides by
 //! the message count it finds in `target/sigma-bench/streams.json`.
 #![allow(missing_docs)] // criterion's macros generate undocumented public items
