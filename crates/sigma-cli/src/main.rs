@@ -297,6 +297,15 @@ fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
     let cannot = |e: &dyn std::fmt::Display| Failure(format!("cannot write {}: {e}", path.display()));
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| cannot(&e))?;
     file.write_all(bytes).map_err(|e| cannot(&e))?;
+    // The temporary file is private (0600); give the result the permissions a plain write would:
+    // those of the file it replaces, or read-write for the owner and readable by others.
+    let permissions = match std::fs::metadata(path) {
+        Ok(existing) => Some(existing.permissions()),
+        Err(_) => default_permissions(),
+    };
+    if let Some(permissions) = permissions {
+        file.as_file().set_permissions(permissions).map_err(|e| cannot(&e))?;
+    }
     file.persist(path).map_err(|e| cannot(&e.error))?;
     Ok(())
 }
@@ -309,13 +318,16 @@ fn stream(direction: StreamCommand) -> Result<(), Failure> {
             let text = read_text(input_file.as_deref())?;
             let mut encoder = SessionEncoder::with_codebook(SessionConfig::default(), codebook.clone());
             let mut bytes = Vec::new();
+            let mut progress = Progress::new("encoding message", text.lines().count());
             for (number, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+                progress.update(number + 1);
                 let tree = Tree::from_json_document(line)
                     .map_err(|e| Failure(format!("line {}: JSON: {e}", number + 1)))?;
                 encoder
                     .encode_into(&tree, &mut bytes)
                     .map_err(|e| Failure(format!("line {}: {e}", number + 1)))?;
             }
+            progress.finish();
             if bytes.is_empty() {
                 bytes = sigma_codec::session::encode_stream_with(
                     std::iter::empty(),
@@ -504,4 +516,55 @@ fn train(max_patterns: usize, out: Option<&Path>, inputs: &[PathBuf]) -> Result<
         );
     }
     Ok(())
+}
+
+/// A one-line progress report on standard error, only when it is a terminal and the job is long.
+struct Progress {
+    what: &'static str,
+    total: usize,
+    shown: Option<std::time::Instant>,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    /// Jobs shorter than this many items stay quiet.
+    const MIN_ITEMS: usize = 1000;
+
+    fn new(what: &'static str, total: usize) -> Progress {
+        use std::io::IsTerminal;
+        let on = total >= Progress::MIN_ITEMS && io::stderr().is_terminal();
+        let now = std::time::Instant::now();
+        Progress { what, total, shown: on.then_some(now), started: now }
+    }
+
+    fn update(&mut self, done: usize) {
+        let Some(last) = self.shown else { return };
+        if last.elapsed().as_millis() >= 100 || done == self.total {
+            let _ = write!(
+                io::stderr(),
+                "\r{} {done}/{} ({:.1} s)",
+                self.what,
+                self.total,
+                self.started.elapsed().as_secs_f64()
+            );
+            self.shown = Some(std::time::Instant::now());
+        }
+    }
+
+    fn finish(self) {
+        if self.shown.is_some() {
+            let _ = writeln!(io::stderr());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    None
 }

@@ -145,6 +145,14 @@ fn failed_runs_leave_the_output_file_alone() {
 
     let ok = sigma(&["encode", "--format", "v1", "-o", out_arg], &medium_json());
     assert!(ok.status.success() && ok.stdout.is_empty());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let fresh = dir.path().join("fresh.bin");
+        assert!(sigma(&["encode", "-o", fresh.to_str().unwrap()], &medium_json()).status.success());
+        let mode = std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "a new file is readable by others, not private like a temporary file");
+    }
     assert_eq!(hex(&std::fs::read(&out).unwrap()), MEDIUM_V1);
 }
 
