@@ -7,6 +7,12 @@
 
 mod support;
 
+use std::sync::Arc;
+
+use sigma_codec::DecodeLimits;
+use sigma_codec::codebook::Codebook;
+use sigma_codec::session::{SessionConfig, decode_stream_with, encode_stream_with};
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use support::{streams, write_json};
 
@@ -24,25 +30,23 @@ fn bench(c: &mut Criterion) {
             "codec": "json", "bytes_per_message": json_bytes as f64 / test.len() as f64,
         })];
         let mut group = c.benchmark_group(name);
-        // ΣLANG: the second half as one session stream (no codebook yet: it starts cold).
-        let trees: Vec<sigma_tree::Tree> =
-            test.iter().map(|m| sigma_tree::Tree::from_json_document(m).unwrap()).collect();
-        let config = sigma_codec::session::SessionConfig::default();
-        let stream = sigma_codec::session::encode_stream(&trees, config).unwrap();
-        let decoded =
-            sigma_codec::session::decode_stream(&stream, sigma_codec::DecodeLimits::DEFAULT).unwrap();
+        // ΣLANG: a codebook learned from the first half; the second half as one session stream.
+        let parse = |ms: &[String]| -> Vec<sigma_tree::Tree> {
+            ms.iter().map(|m| sigma_tree::Tree::from_json_document(m).unwrap()).collect()
+        };
+        let codebook = Arc::new(Codebook::train(&parse(train), 128));
+        let trees = parse(test);
+        let config = SessionConfig::default();
+        let encode = || encode_stream_with(&trees, config, Some(codebook.clone())).unwrap();
+        let stream = encode();
+        let decode = || decode_stream_with(&stream, DecodeLimits::DEFAULT, Some(codebook.clone())).unwrap();
+        let decoded = decode();
         assert!(decoded.iter().zip(&trees).all(|(frame, tree)| frame.tree == *tree));
         codecs.push(serde_json::json!({
             "codec": "sigma-session", "bytes_per_message": stream.len() as f64 / test.len() as f64,
         }));
-        group.bench_function("sigma-session/encode", |b| {
-            b.iter(|| sigma_codec::session::encode_stream(&trees, config).unwrap())
-        });
-        group.bench_function("sigma-session/decode", |b| {
-            b.iter(|| {
-                sigma_codec::session::decode_stream(&stream, sigma_codec::DecodeLimits::DEFAULT).unwrap()
-            })
-        });
+        group.bench_function("sigma-session/encode", |b| b.iter(encode));
+        group.bench_function("sigma-session/decode", |b| b.iter(decode));
         for level in [3, 19] {
             let codec = format!("zstd-{level}+dict");
             let mut compressor = zstd::bulk::Compressor::with_dictionary(level, &dict).unwrap();
