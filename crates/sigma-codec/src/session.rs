@@ -423,7 +423,9 @@ impl SessionEncoder {
         let reference = self.context.values().distance(value).map(|d| d << 1);
         // An integer near the predicted integer: send the difference.
         let numeric = match (prediction.and_then(canonical_int), canonical_int(value)) {
-            (Some(p), Some(v)) => v.checked_sub(p).map(|d| zigzag(d) << 1 | 1),
+            // The kind bit takes one of the varint's 64 bits: differences of 2^62 or more
+            // in size are sent another way.
+            (Some(p), Some(v)) => v.checked_sub(p).map(zigzag).filter(|z| z >> 63 == 0).map(|z| z << 1 | 1),
             _ => None,
         };
         let best = [reference, numeric].into_iter().flatten().min_by_key(|&n| varint_len(n));
@@ -1084,6 +1086,18 @@ mod tests {
             let mut encoder_side = decoder.clone();
             let code = encoder_side.encode(Some(3), id);
             assert_eq!(decoder.decode(Some(3), code, || Ok(id)).unwrap(), id);
+        }
+    }
+
+    #[test]
+    fn differences_too_large_for_the_kind_bit_are_sent_as_text() {
+        // Found by the `session` fuzz target: 1 then 8221011666666666660 (difference ≥ 2^62).
+        let docs = ["false", "1", "8221011666666666660", "2", "-9223372036854775808", "9223372036854775807"];
+        let trees: Vec<Tree> = docs.iter().map(|d| Tree::from_json_document(d).unwrap()).collect();
+        let stream = encode_stream(&trees, SessionConfig::default()).unwrap();
+        let frames = decode_stream(&stream, DecodeLimits::DEFAULT).unwrap();
+        for (frame, tree) in frames.iter().zip(&trees) {
+            assert_eq!(&frame.tree, tree);
         }
     }
 
