@@ -6,7 +6,8 @@
 //! - **Timing** (for people): runs the benches quickly and compares each workload's ratio of
 //!   sigma-v2 time to postcard time, measured side by side in the same run, with
 //!   `fixtures/regress/timing.json`. A ratio more than [`TIMING_TOLERANCE`] above its baseline is a
-//!   regression; absolute times are never compared (this machine is noisy).
+//!   regression; absolute times are never compared (this machine is noisy), and workloads below
+//!   [`MIN_TIMED_NODES`] nodes are left out (too noisy in a quick run).
 //!
 //! `--update` rewrites the snapshot (and, without `--bytes`, the timing baseline) instead.
 
@@ -20,8 +21,10 @@ use crate::bench::{collect, read_json, run_benches, target_dir};
 use crate::tidy::workspace_root;
 
 /// A timing ratio may grow by this fraction over its baseline before it counts as a regression:
-/// quick runs on a noisy two-core machine move ratios by up to about a third.
-pub(crate) const TIMING_TOLERANCE: f64 = 0.5;
+/// short runs on a busy two-core machine were seen to move a ratio by up to 62 % between two runs
+/// of the same code (citm decode, 0.272 then 0.441, with a fuzzer on the other core), so only a
+/// doubling counts.
+pub(crate) const TIMING_TOLERANCE: f64 = 1.0;
 
 pub(crate) fn run(args: &[&str]) -> Result<(), String> {
     let bytes_only = args.contains(&"--bytes");
@@ -118,10 +121,18 @@ pub(crate) fn compare_encodings(then: &Value, now: &Value) -> Vec<String> {
     problems
 }
 
-/// sigma-v2 time over postcard time, per workload and direction, from a report.
+/// Workloads smaller than this are left out of the timing check: a quick run times a
+/// few-node tree to within a factor of two at best (call overhead and noise dominate).
+pub(crate) const MIN_TIMED_NODES: u64 = 1000;
+
+/// sigma-v2 time over postcard time, per workload (of at least [`MIN_TIMED_NODES`]) and
+/// direction, from a report.
 fn ratios(report: &Value) -> Value {
     let mut out = serde_json::Map::new();
     for w in report["workloads"].as_array().into_iter().flatten() {
+        if w["nodes"].as_u64().unwrap_or(0) < MIN_TIMED_NODES {
+            continue;
+        }
         let codecs = w["codecs"].as_array().map(Vec::as_slice).unwrap_or_default();
         let get = |codec: &str, field: &str| {
             codecs.iter().find(|c| c["codec"] == codec).and_then(|c| c[field].as_f64())
@@ -139,12 +150,12 @@ fn ratios(report: &Value) -> Value {
 }
 
 fn check_timing(root: &Path, update: bool) -> Result<Vec<String>, String> {
-    run_benches(root, &["--warm-up-time", "0.2", "--measurement-time", "0.6", "--sample-size", "10"])?;
+    run_benches(root, &["--warm-up-time", "0.5", "--measurement-time", "1.5", "--sample-size", "20"])?;
     let now = ratios(&collect(&target_dir(root))?);
     let path = snapshot_dir(root).join("timing.json");
     if update {
         let doc = json!({
-            "about": "sigma-v2 time / postcard time per workload, from one `cargo xtask regress --update` run",
+            "about": "sigma-v2 time / postcard time per workload of at least 1,000 nodes, from one `cargo xtask regress --update` run",
             "tolerance": TIMING_TOLERANCE,
             "ratios": now,
         });
