@@ -11,10 +11,8 @@ use sigma_tree::Tree;
 
 fn messages(file: &str, key: &str) -> Vec<Tree> {
     let text = std::fs::read_to_string(fixtures().join(file)).unwrap();
-    let doc = Tree::from_json_document(&text).unwrap();
     // The array under `key`, each element as its own document.
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let _ = doc;
     json[key]
         .as_array()
         .unwrap()

@@ -68,7 +68,8 @@ impl Context {
     pub fn new(config: ContextConfig) -> Context {
         Context {
             config,
-            entries: VecDeque::with_capacity(config.window),
+            // A window read from a stream header is untrusted: grow as trees arrive.
+            entries: VecDeque::with_capacity(config.window.min(64)),
             next_seq: 0,
             subtrees: HashMap::new(),
             values: ValueTable::new(config.values),
