@@ -36,11 +36,8 @@ pub fn inspect(bytes: &[u8]) -> Inspection {
 /// Lists `bytes`, decoding within `limits`.
 pub fn inspect_with_limits(bytes: &[u8], limits: &DecodeLimits) -> Inspection {
     let mut listing = String::new();
-    let found = bytes.len() as u64;
-    let error = match detect(bytes) {
-        _ if found > limits.max_bytes => {
-            Some(Error::LimitExceeded { offset: 0, limit: crate::Limit::Bytes, found, max: limits.max_bytes })
-        }
+    let checked = limits.check(crate::Limit::Bytes, bytes.len() as u64, 0).and_then(|()| detect(bytes));
+    let error = match checked {
         Ok(Format::V1) => inspect_v1(bytes, limits, &mut listing).err(),
         Ok(Format::V2) => inspect_v2(bytes, limits, &mut listing).err(),
         Err(e) => Some(e),

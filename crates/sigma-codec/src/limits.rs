@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::Error;
+
 /// Bounds on what one decode may build, applied before the allocation each one guards.
 ///
 /// Decoding never allocates more than the input justifies (every node costs at least one input
@@ -42,6 +44,24 @@ impl DecodeLimits {
         max_depth: u64::MAX,
         max_value_bytes: u64::MAX,
     };
+}
+
+impl DecodeLimits {
+    /// The maximum `limit` allows.
+    pub fn max(&self, limit: Limit) -> u64 {
+        match limit {
+            Limit::Bytes => self.max_bytes,
+            Limit::Nodes => self.max_nodes,
+            Limit::Depth => self.max_depth,
+            Limit::ValueBytes => self.max_value_bytes,
+        }
+    }
+
+    /// `Ok` if `found` is within `limit`, else the error naming it, found at `offset`.
+    pub fn check(&self, limit: Limit, found: u64, offset: usize) -> Result<(), Error> {
+        let max = self.max(limit);
+        if found > max { Err(Error::LimitExceeded { offset, limit, found, max }) } else { Ok(()) }
+    }
 }
 
 impl Default for DecodeLimits {

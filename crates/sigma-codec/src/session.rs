@@ -771,14 +771,7 @@ impl SessionDecoder {
             ),
             OP_VALUE_LITERAL => {
                 let len = c.varint()?;
-                if len > limits.max_value_bytes {
-                    return Err(Error::LimitExceeded {
-                        offset: op_at,
-                        limit: Limit::ValueBytes,
-                        found: len,
-                        max: limits.max_value_bytes,
-                    });
-                }
+                limits.check(Limit::ValueBytes, len, op_at)?;
                 let bytes = c.take(len)?;
                 let text = std::str::from_utf8(bytes).map_err(|e| {
                     Error::Glyph(sigma_glyph::Error::InvalidUtf8 {
@@ -937,23 +930,9 @@ impl SessionDecoder {
                 _ => return Err(c.error("unknown delta op kind")),
             };
             let nodes = builder.node_count() as u64;
-            if nodes > limits.max_nodes {
-                return Err(Error::LimitExceeded {
-                    offset: base + at,
-                    limit: Limit::Nodes,
-                    found: nodes,
-                    max: limits.max_nodes,
-                });
-            }
+            limits.check(Limit::Nodes, nodes, base + at)?;
             let depth = builder.open_count() as u64;
-            if depth > limits.max_depth {
-                return Err(Error::LimitExceeded {
-                    offset: base + at,
-                    limit: Limit::Depth,
-                    found: depth,
-                    max: limits.max_depth,
-                });
-            }
+            limits.check(Limit::Depth, depth, base + at)?;
             // The node is now its parent's latest child.
             match levels.last_mut() {
                 Some(level) => level.previous = key,

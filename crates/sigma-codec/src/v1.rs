@@ -148,13 +148,7 @@ pub fn decode_message_with_limits(bytes: &[u8], limits: &DecodeLimits) -> Result
 type Decoded = (Header, MessageKind, Tree);
 
 fn decode_with(bytes: &[u8], builder: TreeBuilder, limits: &DecodeLimits) -> Result<Decoded, (Error, Tree)> {
-    if bytes.len() as u64 > limits.max_bytes {
-        let e = Error::LimitExceeded {
-            offset: 0,
-            limit: Limit::Bytes,
-            found: bytes.len() as u64,
-            max: limits.max_bytes,
-        };
+    if let Err(e) = limits.check(Limit::Bytes, bytes.len() as u64, 0) {
         return Err((e, builder.into_parts().0));
     }
     let mut decoder = Decoder { builder, delta: None, item_primitives: PrimitiveSet::new(), limits: *limits };
@@ -287,24 +281,11 @@ impl Decoder {
 
     /// Checks the limits before `glyph` becomes a node.
     fn admit(&self, glyph: &Glyph<'_>) -> Result<(), Error> {
-        let exceeded = |limit: Limit, found: u64, max: u64| Error::LimitExceeded {
-            offset: glyph.offset,
-            limit,
-            found,
-            max,
-        };
-        let nodes = self.builder.node_count() as u64 + 1;
-        if nodes > self.limits.max_nodes {
-            return Err(exceeded(Limit::Nodes, nodes, self.limits.max_nodes));
-        }
-        let depth = self.builder.open_count() as u64 + 1;
-        if depth > self.limits.max_depth {
-            return Err(exceeded(Limit::Depth, depth, self.limits.max_depth));
-        }
-        if let Some(value) = glyph.payload.text()
-            && value.len() as u64 > self.limits.max_value_bytes
-        {
-            return Err(exceeded(Limit::ValueBytes, value.len() as u64, self.limits.max_value_bytes));
+        let limits = &self.limits;
+        limits.check(Limit::Nodes, self.builder.node_count() as u64 + 1, glyph.offset)?;
+        limits.check(Limit::Depth, self.builder.open_count() as u64 + 1, glyph.offset)?;
+        if let Some(value) = glyph.payload.text() {
+            limits.check(Limit::ValueBytes, value.len() as u64, glyph.offset)?;
         }
         Ok(())
     }

@@ -142,14 +142,7 @@ impl Decoder {
 
     fn run(&mut self, bytes: &[u8], builder: &mut TreeBuilder) -> Result<(), Error> {
         let limits = self.limits;
-        if bytes.len() as u64 > limits.max_bytes {
-            return Err(Error::LimitExceeded {
-                offset: 0,
-                limit: Limit::Bytes,
-                found: bytes.len() as u64,
-                max: limits.max_bytes,
-            });
-        }
+        limits.check(Limit::Bytes, bytes.len() as u64, 0)?;
         let mut reader = Reader::new(bytes)?;
         self.open_last.clear();
         let mut used = PrimitiveSet::new();
@@ -164,32 +157,11 @@ impl Decoder {
             }
             let node = reader.next_node()?;
             nodes += 1;
-            if nodes > limits.max_nodes {
-                return Err(Error::LimitExceeded {
-                    offset: node.offset,
-                    limit: Limit::Nodes,
-                    found: nodes,
-                    max: limits.max_nodes,
-                });
-            }
+            limits.check(Limit::Nodes, nodes, node.offset)?;
             let depth = self.open_last.len() as u64 + 1;
-            if depth > limits.max_depth {
-                return Err(Error::LimitExceeded {
-                    offset: node.offset,
-                    limit: Limit::Depth,
-                    found: depth,
-                    max: limits.max_depth,
-                });
-            }
-            if let Some(value) = node.value
-                && value.len() as u64 > limits.max_value_bytes
-            {
-                return Err(Error::LimitExceeded {
-                    offset: node.offset,
-                    limit: Limit::ValueBytes,
-                    found: value.len() as u64,
-                    max: limits.max_value_bytes,
-                });
+            limits.check(Limit::Depth, depth, node.offset)?;
+            if let Some(value) = node.value {
+                limits.check(Limit::ValueBytes, value.len() as u64, node.offset)?;
             }
             if nodes == 1 && node.last_sibling {
                 return Err(Error::NonCanonicalRoot { offset: node.offset });
