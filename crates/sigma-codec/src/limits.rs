@@ -48,6 +48,7 @@ impl DecodeLimits {
 
 impl DecodeLimits {
     /// The maximum `limit` allows.
+    #[inline]
     pub fn max(&self, limit: Limit) -> u64 {
         match limit {
             Limit::Bytes => self.max_bytes,
@@ -58,6 +59,7 @@ impl DecodeLimits {
     }
 
     /// `Ok` if `found` is within `limit`, else the error naming it, found at `offset`.
+    #[inline]
     pub fn check(&self, limit: Limit, found: u64, offset: usize) -> Result<(), Error> {
         let max = self.max(limit);
         if found > max { Err(Error::LimitExceeded { offset, limit, found, max }) } else { Ok(()) }

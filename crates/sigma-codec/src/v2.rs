@@ -5,9 +5,10 @@
 //! [`Encoder`] and [`Decoder`] keep their scratch space between calls, so encoding into a reused
 //! buffer and decoding into a reused tree allocate nothing once warm.
 
-use sigma_glyph::v2::{self as wire, PrimitiveCoding, Reader, Writer};
+use sigma_glyph::v2::{self as wire, NodeSpec, PrimitiveCoding, Reader, SizedWriter, ValueRef};
+use sigma_primitives::Primitive;
 use sigma_primitives::PrimitiveSet;
-use sigma_tree::{Tree, TreeBuilder};
+use sigma_tree::{BuilderStack, Tree, TreeBuilder, ValueBytes};
 
 use crate::{DecodeLimits, Error, Limit};
 
@@ -30,11 +31,12 @@ pub fn decode(bytes: &[u8]) -> Result<Tree, Error> {
     Ok(tree)
 }
 
-/// A v2 encoder that keeps its scratch stack between calls.
+/// A v2 encoder. It needs no scratch space (the tree records which node is its parent's last
+/// child), so encoding into a reused buffer allocates nothing; it is kept as a type so callers
+/// hold one encoder per stream, as with [`Decoder`].
 #[derive(Debug, Default)]
 pub struct Encoder {
-    /// End index of each open composite, outermost first.
-    ends: Vec<usize>,
+    _private: (),
 }
 
 /// What one pass over the nodes tells the encoder: the primitive coding and the exact size.
@@ -44,14 +46,22 @@ struct Plan {
 }
 
 fn plan(tree: &Tree) -> Plan {
-    let mut used = PrimitiveSet::new();
+    // A flag per id rather than `PrimitiveSet::insert`: independent stores, not a chain of
+    // read-modify-writes on the same word.
+    let mut seen = [false; 256];
     let mut escaped = 0u64;
     let mut body = 0usize;
     for node in tree.nodes() {
-        let primitive = node.primitive();
-        used.insert(primitive);
-        escaped += u64::from(primitive.id() >= wire::ESCAPE);
-        body += 1 + node.value().map_or(0, |v| wire::length_len(v.len()) + v.len());
+        let id = node.primitive().id();
+        if let Some(flag) = seen.get_mut(usize::from(id)) {
+            *flag = true;
+        }
+        escaped += u64::from(id >= wire::ESCAPE);
+        body += 1 + node.value_span().map_or(0, |(_, len)| wire::length_len(len) + len);
+    }
+    let mut used = PrimitiveSet::new();
+    for (id, _) in seen.iter().enumerate().filter(|(_, seen)| **seen) {
+        used.insert(Primitive::new(id as u8));
     }
     let coding = wire::choose_coding(&used, escaped);
     let coding_len = match &coding {
@@ -74,27 +84,27 @@ impl Encoder {
             return Err(Error::EmptyTree);
         }
         let plan = plan(tree);
-        buf.reserve(plan.len);
         let start = buf.len();
-        let mut writer = Writer::new(buf, &plan.coding);
-        self.ends.clear();
-        for node in tree.nodes() {
-            let index = node.index();
-            while self.ends.last().is_some_and(|&end| end <= index) {
-                self.ends.pop();
+        let values = tree.value_buffer().as_bytes();
+        let mut writer = SizedWriter::new(buf, &plan.coding, plan.len);
+        let written = writer.nodes(tree.nodes().map(|node| {
+            NodeSpec {
+                primitive: node.primitive(),
+                // The value and whatever follows it in the tree's buffer, for chunked copies.
+                value: node
+                    .value_span()
+                    .map(|(at, len)| ValueRef { bytes: values.get(at..).unwrap_or_default(), len }),
+                has_children: node.has_children(),
+                last_sibling: node.is_last_sibling(),
             }
-            let end = index + node.subtree_size();
-            let last_sibling = self.ends.last() == Some(&end);
-            if node.has_children() {
-                self.ends.push(end);
-            }
-            let value = node.value().map(str::as_bytes);
-            if let Err(e) = writer.node(node.primitive(), value, node.has_children(), last_sibling) {
+        }));
+        match written.and_then(|()| writer.finish()) {
+            Ok(len) => Ok(len),
+            Err(e) => {
                 buf.truncate(start);
-                return Err(e.into());
+                Err(e.into())
             }
         }
-        Ok(writer.finish())
     }
 }
 
@@ -105,7 +115,7 @@ pub struct Decoder {
     /// For each open composite, whether it is its parent's last child.
     open_last: Vec<bool>,
     /// The tree builder's open-node stack, kept for reuse.
-    builder_stack: Vec<u32>,
+    builder_stack: BuilderStack,
 }
 
 impl Default for Decoder {
@@ -117,7 +127,7 @@ impl Default for Decoder {
 impl Decoder {
     /// A decoder with these limits.
     pub fn new(limits: DecodeLimits) -> Decoder {
-        Decoder { limits, open_last: Vec::new(), builder_stack: Vec::new() }
+        Decoder { limits, open_last: Vec::new(), builder_stack: BuilderStack::default() }
     }
 
     /// The limits.
@@ -129,15 +139,23 @@ impl Decoder {
     pub fn decode_into(&mut self, bytes: &[u8], tree: &mut Tree) -> Result<(), Error> {
         let mut builder =
             TreeBuilder::reuse_parts(std::mem::take(tree), std::mem::take(&mut self.builder_stack));
-        let result = self.run(bytes, &mut builder);
-        // `run` succeeds only once the root is closed, so the builder holds a complete tree.
-        let (mut decoded, stack) = builder.into_parts();
-        self.builder_stack = stack;
-        if result.is_err() {
-            decoded.clear();
+        if let Err(e) = self.run(bytes, &mut builder) {
+            let (mut partial, stack) = builder.into_parts();
+            partial.clear();
+            *tree = partial;
+            self.builder_stack = stack;
+            return Err(e);
         }
-        *tree = decoded;
-        result
+        // Values were copied unchecked; `finish_into` checks all their UTF-8 at once.
+        match builder.finish_into(tree, &mut self.builder_stack) {
+            Ok(()) => Ok(()),
+            Err(sigma_tree::Error::InvalidUtf8 { node, valid_up_to }) => {
+                Err(Error::Glyph(sigma_glyph::Error::InvalidUtf8 {
+                    offset: value_offset(bytes, node).unwrap_or(0) + valid_up_to,
+                }))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn run(&mut self, bytes: &[u8], builder: &mut TreeBuilder) -> Result<(), Error> {
@@ -145,7 +163,8 @@ impl Decoder {
         limits.check(Limit::Bytes, bytes.len() as u64, 0)?;
         let mut reader = Reader::new(bytes)?;
         self.open_last.clear();
-        let mut used = PrimitiveSet::new();
+        // A flag per id (independent stores) rather than a set's read-modify-writes.
+        let mut seen = [false; 256];
         let mut escaped = 0u64;
         let mut nodes = 0u64;
         loop {
@@ -155,25 +174,34 @@ impl Decoder {
                 }
                 return Err(Error::UnclosedComposite { offset: reader.offset(), open: self.open_last.len() });
             }
-            let node = reader.next_node()?;
+            let node = reader.next_raw()?;
             nodes += 1;
             limits.check(Limit::Nodes, nodes, node.offset)?;
             let depth = self.open_last.len() as u64 + 1;
             limits.check(Limit::Depth, depth, node.offset)?;
-            if let Some(value) = node.value {
-                limits.check(Limit::ValueBytes, value.len() as u64, node.offset)?;
-            }
+            let value = match node.value {
+                Some(value) => {
+                    limits.check(Limit::ValueBytes, value.len() as u64, node.offset)?;
+                    // The value and the message after it, for the builder's chunked copy.
+                    let bytes = bytes.get(node.value_offset..).unwrap_or(value);
+                    Some(ValueBytes { bytes, len: value.len() })
+                }
+                None => None,
+            };
             if nodes == 1 && node.last_sibling {
                 return Err(Error::NonCanonicalRoot { offset: node.offset });
             }
-            used.insert(node.primitive);
-            escaped += u64::from(node.primitive.id() >= wire::ESCAPE);
+            let id = node.primitive.id();
+            if let Some(flag) = seen.get_mut(usize::from(id)) {
+                *flag = true;
+            }
+            escaped += u64::from(id >= wire::ESCAPE);
             if node.has_children {
-                builder.open(node.primitive, node.value)?;
+                builder.open_bytes(node.primitive, value)?;
                 self.open_last.push(node.last_sibling);
                 continue;
             }
-            builder.leaf(node.primitive, node.value)?;
+            builder.leaf_bytes(node.primitive, value)?;
             let mut closes_parent = node.last_sibling;
             while closes_parent {
                 builder.close()?;
@@ -182,6 +210,10 @@ impl Decoder {
             if self.open_last.is_empty() {
                 break;
             }
+        }
+        let mut used = PrimitiveSet::new();
+        for (id, _) in seen.iter().enumerate().filter(|(_, seen)| **seen) {
+            used.insert(Primitive::new(id as u8));
         }
         if !reader.at_end() {
             return Err(Error::ExtraTree { offset: reader.offset() });
@@ -203,4 +235,15 @@ impl Decoder {
         }
         Ok(())
     }
+}
+
+/// Offset in `bytes` (a message that decoded up to its values' UTF-8) of node `index`'s value:
+/// found again on the error path only.
+#[cold]
+fn value_offset(bytes: &[u8], index: usize) -> Option<usize> {
+    let mut reader = Reader::new(bytes).ok()?;
+    for _ in 0..index {
+        reader.next_raw().ok()?;
+    }
+    reader.next_raw().ok().map(|node| node.value_offset)
 }

@@ -280,6 +280,24 @@ fn hostile_bytes_give_the_right_errors() {
             Error::NonCanonicalCoding { offset: 0, reason: "this tree is smaller without a palette" },
         ),
         (
+            // Offsets: format 0, root tag 1, length 2, "ab\xFF" 3..6: the bad byte is at 5.
+            "invalid UTF-8 in the root's value",
+            message(&[0xA0, 0x40, 0x03, b'a', b'b', 0xFF]),
+            Error::Glyph(sigma_glyph::Error::InvalidUtf8 { offset: 5 }),
+        ),
+        (
+            // "é" is C3 A9, split across two values: together the value bytes are UTF-8, but the
+            // first value (at offset 6) is not on its own.
+            "a character split across two values",
+            message(&[0xA0, 0xC0, 0x01, b'x', 0x40, 0x01, 0xC3, 0x60, 0x01, 0xA9]),
+            Error::Glyph(sigma_glyph::Error::InvalidUtf8 { offset: 6 }),
+        ),
+        (
+            "invalid UTF-8 in a later leaf",
+            message(&[0xA0, 0x80, 0x40, 0x01, b'a', 0x60, 0x02, b'b', 0x80]),
+            Error::Glyph(sigma_glyph::Error::InvalidUtf8 { offset: 8 }),
+        ),
+        (
             "reserved flag",
             message(&[0xA2, 0x00]),
             Error::Glyph(sigma_glyph::Error::UnknownFlags { offset: 0, flags: 0x02 }),

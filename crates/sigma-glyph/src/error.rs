@@ -139,6 +139,15 @@ pub enum Error {
         /// The longest payload the format holds.
         limit: usize,
     },
+    /// A [`v2::SizedWriter`](crate::v2::SizedWriter) given more (or fewer) bytes than the size it
+    /// was created with: a bug in the caller's size computation, reported instead of a panic.
+    #[error("the message was planned as {planned} bytes but its nodes need {needed} or more")]
+    SizeMismatch {
+        /// The planned message length.
+        planned: usize,
+        /// Bytes the writes reached (a lower bound).
+        needed: usize,
+    },
     /// A context id that does not fit the header's field.
     #[error("context id {context_id} does not fit format v1's 12-bit field (at most {limit})")]
     ContextIdTooLarge {
@@ -166,9 +175,10 @@ impl Error {
             | Error::BadFormatByte { offset, .. }
             | Error::NonCanonicalPalette { offset, .. }
             | Error::PaletteCode { offset, .. } => Some(offset),
-            Error::TooManyGlyphs { .. } | Error::PayloadTooLong { .. } | Error::ContextIdTooLarge { .. } => {
-                None
-            }
+            Error::TooManyGlyphs { .. }
+            | Error::PayloadTooLong { .. }
+            | Error::SizeMismatch { .. }
+            | Error::ContextIdTooLarge { .. } => None,
         }
     }
 }

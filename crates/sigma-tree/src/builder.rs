@@ -28,10 +28,56 @@ use crate::tree::{Node, Tree};
 /// ```
 #[derive(Debug, Default)]
 pub struct TreeBuilder {
-    tree: Tree,
-    /// Indices of the open nodes, outermost first.
-    open: Vec<u32>,
+    /// The nodes so far.
+    nodes: Vec<Node>,
+    /// Every value's bytes so far. Valid UTF-8 at every value span once [`TreeBuilder::finish`]
+    /// has checked it: values given as `&str` are valid already, values given as bytes
+    /// ([`TreeBuilder::leaf_bytes`]) are checked all at once there.
+    values: Vec<u8>,
+    /// The open nodes, outermost first.
+    open: BuilderStack,
+    /// Whether any value was given as bytes (so `finish` must check them).
+    unchecked: bool,
+    /// Whether a value given as bytes starts with a UTF-8 continuation byte (so it cannot be
+    /// UTF-8 on its own, even if all the bytes together are).
+    split_char: bool,
 }
+
+/// A value given as bytes that should be UTF-8 ([`TreeBuilder::leaf_bytes`]): `bytes[..len]`.
+/// `bytes` may run on past the value (to the end of the message it was read from, say): the
+/// builder then copies short values as one fixed-size chunk, much cheaper than a `memcpy` call.
+#[derive(Clone, Copy, Debug)]
+pub struct ValueBytes<'a> {
+    /// The value's bytes, and perhaps bytes after them.
+    pub bytes: &'a [u8],
+    /// The value's length.
+    pub len: usize,
+}
+
+impl<'a> ValueBytes<'a> {
+    /// Exactly `value`, nothing after it.
+    pub fn exact(value: &'a [u8]) -> ValueBytes<'a> {
+        ValueBytes { bytes: value, len: value.len() }
+    }
+}
+
+/// Values of at most this many bytes are copied as one chunk of this size.
+const CHUNK: usize = 32;
+
+/// The open-node stack of a [`TreeBuilder`], kept apart so a decoder can reuse its allocation
+/// from one tree to the next ([`TreeBuilder::into_parts`], [`TreeBuilder::reuse_parts`]).
+#[derive(Clone, Debug, Default)]
+pub struct BuilderStack(Vec<Open>);
+
+/// An open node: its index and its latest child so far.
+#[derive(Clone, Copy, Debug)]
+struct Open {
+    index: u32,
+    /// `NO_CHILD` until the first child is added.
+    latest_child: u32,
+}
+
+const NO_CHILD: u32 = u32::MAX;
 
 /// Node indices are `u32`; this many nodes is the most a tree holds.
 pub const MAX_NODES: u64 = u32::MAX as u64;
@@ -47,103 +93,173 @@ impl TreeBuilder {
     /// A builder with room for `nodes` nodes and `value_bytes` bytes of values.
     pub fn with_capacity(nodes: usize, value_bytes: usize) -> TreeBuilder {
         TreeBuilder {
-            tree: Tree { nodes: Vec::with_capacity(nodes), values: String::with_capacity(value_bytes) },
-            open: Vec::new(),
+            nodes: Vec::with_capacity(nodes),
+            values: Vec::with_capacity(value_bytes),
+            ..TreeBuilder::default()
         }
     }
 
     /// A builder that clears `tree` and fills it again, keeping its allocations.
-    pub fn reuse(mut tree: Tree) -> TreeBuilder {
-        tree.clear();
-        TreeBuilder { tree, open: Vec::new() }
+    pub fn reuse(tree: Tree) -> TreeBuilder {
+        TreeBuilder::reuse_parts(tree, BuilderStack::default())
     }
 
     /// A builder that refills `tree` and reuses `stack` for its open nodes (see
     /// [`TreeBuilder::into_parts`]): no allocation once both have grown large enough.
-    pub fn reuse_parts(mut tree: Tree, mut stack: Vec<u32>) -> TreeBuilder {
-        tree.clear();
-        stack.clear();
-        TreeBuilder { tree, open: stack }
+    pub fn reuse_parts(tree: Tree, mut stack: BuilderStack) -> TreeBuilder {
+        let Tree { mut nodes, values } = tree;
+        nodes.clear();
+        let mut values = values.into_bytes();
+        values.clear();
+        stack.0.clear();
+        TreeBuilder { nodes, values, open: stack, unchecked: false, split_char: false }
     }
 
-    /// The tree so far and the open-node stack, for reuse after an error.
-    pub fn into_parts(self) -> (Tree, Vec<u32>) {
-        (self.tree, self.open)
+    /// The tree so far and the open-node stack, for reuse after an error. The tree may be
+    /// incomplete, and loses its values if any given as bytes are not UTF-8.
+    pub fn into_parts(self) -> (Tree, BuilderStack) {
+        let TreeBuilder { nodes, values, open, .. } = self;
+        let values = String::from_utf8(values).unwrap_or_else(|e| {
+            let mut bytes = e.into_bytes();
+            bytes.clear();
+            String::from_utf8(bytes).unwrap_or_default()
+        });
+        (Tree { nodes, values }, open)
     }
 
     /// Nodes added so far.
+    #[inline]
     pub fn node_count(&self) -> usize {
-        self.tree.nodes.len()
+        self.nodes.len()
     }
 
     /// Nodes open now: the depth at which the next node would go.
+    #[inline]
     pub fn open_count(&self) -> usize {
-        self.open.len()
+        self.open.0.len()
     }
 
     /// Index of the innermost open node, if any.
     pub fn innermost_open(&self) -> Option<usize> {
-        self.open.last().map(|&index| index as usize)
+        self.open.0.last().map(|o| o.index as usize)
     }
 
     /// Value bytes added so far.
     pub fn value_bytes(&self) -> usize {
-        self.tree.values.len()
+        self.values.len()
     }
 
-    fn push(&mut self, primitive: Primitive, value: Option<&str>) -> Result<u32, Error> {
-        let index = self.tree.nodes.len();
-        if self.open.is_empty() && index > 0 {
-            return Err(Error::SecondRoot);
-        }
+    #[inline(always)]
+    fn push(&mut self, primitive: Primitive, value: Option<ValueBytes<'_>>) -> Result<u32, Error> {
+        let index = self.nodes.len();
         let index = u32::try_from(index).map_err(|_| Error::TooManyNodes { limit: MAX_NODES })?;
         if index == u32::MAX {
             return Err(Error::TooManyNodes { limit: MAX_NODES });
         }
+        match self.open.0.last_mut() {
+            Some(parent) => parent.latest_child = index,
+            None if index > 0 => return Err(Error::SecondRoot),
+            None => {}
+        }
         let (value_start, value_len) = self.append_value(value)?;
-        self.tree.nodes.push(Node {
+        self.nodes.push(Node {
             value_start,
             value_len,
             size: 1,
             primitive: primitive.id(),
-            has_value: value.is_some(),
+            flags: if value.is_some() { Node::HAS_VALUE } else { 0 },
         });
         Ok(index)
     }
 
-    fn append_value(&mut self, value: Option<&str>) -> Result<(u32, u32), Error> {
+    #[inline(always)]
+    fn append_value(&mut self, value: Option<ValueBytes<'_>>) -> Result<(u32, u32), Error> {
         let Some(value) = value else {
             return Ok((0, 0));
         };
-        let start = self.tree.values.len();
-        let too_large = Error::ValuesTooLarge { limit: MAX_VALUE_BYTES };
-        let end = start.checked_add(value.len()).ok_or(too_large.clone())?;
-        if end as u64 > MAX_VALUE_BYTES {
-            return Err(too_large);
+        let start = self.values.len();
+        let len = value.len;
+        match start.checked_add(len) {
+            Some(end) if end as u64 <= MAX_VALUE_BYTES => {}
+            _ => return Err(Error::ValuesTooLarge { limit: MAX_VALUE_BYTES }),
         }
-        self.tree.values.push_str(value);
-        Ok((start as u32, value.len() as u32))
+        let chunk: Option<&[u8; CHUNK]> = value.bytes.get(..CHUNK).and_then(|c| c.try_into().ok());
+        match chunk {
+            Some(chunk) if len <= CHUNK => {
+                self.values.extend_from_slice(chunk);
+                self.values.truncate(start + len);
+            }
+            _ => self.values.extend_from_slice(value.bytes.get(..len).unwrap_or_default()),
+        }
+        if self.values.len() != start + len {
+            // `bytes` was shorter than `len`: the caller's mistake, not a wrong tree.
+            self.values.truncate(start);
+            return Err(Error::ValueShorterThanLength { len, available: value.bytes.len() });
+        }
+        Ok((start as u32, len as u32))
     }
 
     /// Adds a node and makes it the parent of what follows, until [`TreeBuilder::close`].
     /// Returns its index.
+    #[inline]
     pub fn open(&mut self, primitive: Primitive, value: Option<&str>) -> Result<usize, Error> {
-        let index = self.push(primitive, value)?;
-        self.open.push(index);
+        let index = self.push(primitive, value.map(|v| ValueBytes::exact(v.as_bytes())))?;
+        self.open.0.push(Open { index, latest_child: NO_CHILD });
         Ok(index as usize)
     }
 
     /// Adds a node without children. Returns its index.
+    #[inline]
     pub fn leaf(&mut self, primitive: Primitive, value: Option<&str>) -> Result<usize, Error> {
+        self.push(primitive, value.map(|v| ValueBytes::exact(v.as_bytes()))).map(|index| index as usize)
+    }
+
+    /// As [`TreeBuilder::open`], with a value that should be UTF-8 but has not been checked:
+    /// [`TreeBuilder::finish`] checks every such value at once (much faster than one by one) and
+    /// fails with [`Error::InvalidUtf8`] naming the first node whose value is not.
+    #[inline]
+    pub fn open_bytes(
+        &mut self,
+        primitive: Primitive,
+        value: Option<ValueBytes<'_>>,
+    ) -> Result<usize, Error> {
+        self.note_unchecked(value);
+        let index = self.push(primitive, value)?;
+        self.open.0.push(Open { index, latest_child: NO_CHILD });
+        Ok(index as usize)
+    }
+
+    /// As [`TreeBuilder::leaf`], with a value checked by [`TreeBuilder::finish`] (see
+    /// [`TreeBuilder::open_bytes`]).
+    #[inline]
+    pub fn leaf_bytes(
+        &mut self,
+        primitive: Primitive,
+        value: Option<ValueBytes<'_>>,
+    ) -> Result<usize, Error> {
+        self.note_unchecked(value);
         self.push(primitive, value).map(|index| index as usize)
     }
 
+    #[inline]
+    fn note_unchecked(&mut self, value: Option<ValueBytes<'_>>) {
+        if let Some(value) = value {
+            self.unchecked = true;
+            let first = if value.len > 0 { value.bytes.first().copied().unwrap_or(0) } else { 0 };
+            self.split_char |= first & 0xC0 == 0x80;
+        }
+    }
+
     /// Closes the innermost open node: its subtree is complete.
+    #[inline]
     pub fn close(&mut self) -> Result<(), Error> {
-        let index = self.open.pop().ok_or(Error::NothingToClose)?;
-        let size = self.tree.nodes.len() - index as usize;
-        if let Some(node) = self.tree.nodes.get_mut(index as usize) {
+        let open = self.open.0.pop().ok_or(Error::NothingToClose)?;
+        let size = self.nodes.len() - open.index as usize;
+        if let Some(node) = self.nodes.get_mut(open.index as usize) {
             node.size = size as u32;
+        }
+        if let Some(child) = self.nodes.get_mut(open.latest_child as usize) {
+            child.flags |= Node::LAST_SIBLING;
         }
         Ok(())
     }
@@ -151,7 +267,7 @@ impl TreeBuilder {
     /// Sets the primitive of node `index` (for readers that learn it after the children, as
     /// tree JSON allows). Returns `false` if there is no such node.
     pub fn set_primitive(&mut self, index: usize, primitive: Primitive) -> bool {
-        match self.tree.nodes.get_mut(index) {
+        match self.nodes.get_mut(index) {
             Some(node) => {
                 node.primitive = primitive.id();
                 true
@@ -163,28 +279,123 @@ impl TreeBuilder {
     /// Sets the value of node `index`, replacing any value it had (the old bytes stay unused in
     /// the buffer). Returns `Ok(false)` if there is no such node.
     pub fn set_value(&mut self, index: usize, value: Option<&str>) -> Result<bool, Error> {
-        if index >= self.tree.nodes.len() {
+        if index >= self.nodes.len() {
             return Ok(false);
         }
-        let (value_start, value_len) = self.append_value(value)?;
-        if let Some(node) = self.tree.nodes.get_mut(index) {
+        let (value_start, value_len) = self.append_value(value.map(|v| ValueBytes::exact(v.as_bytes())))?;
+        if let Some(node) = self.nodes.get_mut(index) {
             node.value_start = value_start;
             node.value_len = value_len;
-            node.has_value = value.is_some();
+            node.flags = (node.flags & !Node::HAS_VALUE) | if value.is_some() { Node::HAS_VALUE } else { 0 };
         }
         Ok(true)
     }
 
-    /// The finished tree: exactly one root, every node closed.
+    /// The finished tree: exactly one root, every node closed, every value UTF-8.
     pub fn finish(self) -> Result<Tree, Error> {
-        if !self.open.is_empty() {
-            return Err(Error::Unclosed { open: self.open.len() });
-        }
-        if self.tree.nodes.is_empty() {
-            return Err(Error::Empty);
-        }
-        Ok(self.tree)
+        let mut stack = BuilderStack::default();
+        let mut tree = Tree::default();
+        self.finish_into(&mut tree, &mut stack)?;
+        Ok(tree)
     }
+
+    /// As [`TreeBuilder::finish`], into `tree` (its old contents dropped) and giving the open-node
+    /// stack back for reuse. On error `tree` is left empty, keeping its allocations.
+    pub fn finish_into(self, tree: &mut Tree, stack: &mut BuilderStack) -> Result<(), Error> {
+        let TreeBuilder { nodes, values, open, unchecked, split_char } = self;
+        let open_count = open.0.len();
+        *stack = open;
+        let mut failure = if open_count > 0 {
+            Some(Error::Unclosed { open: open_count })
+        } else if nodes.is_empty() {
+            Some(Error::Empty)
+        } else {
+            None
+        };
+        // All the bytes being UTF-8 and every non-empty value starting on a character (so also
+        // ending on one: where the next value starts, or at the end) means every value is.
+        let (nodes, values) = match (String::from_utf8(values), split_char) {
+            (Ok(text), false) => (nodes, text),
+            (Ok(text), true) => {
+                failure = failure.or(Some(invalid_utf8(&nodes, text.as_bytes())));
+                (nodes, text)
+            }
+            (Err(e), _) if !unchecked => {
+                // Unreachable (every value came as `&str`), but never a panic.
+                failure = failure
+                    .or(Some(Error::InvalidUtf8 { node: 0, valid_up_to: e.utf8_error().valid_up_to() }));
+                (nodes, String::new())
+            }
+            (Err(e), _) => {
+                let bytes = e.into_bytes();
+                match (failure.is_some(), first_invalid(&nodes, &bytes)) {
+                    (false, None) => {
+                        // Only bytes no node uses any more (`set_value`) are not UTF-8: keep
+                        // the values nodes use.
+                        let (nodes, values) = compact(nodes, &bytes);
+                        match String::from_utf8(values) {
+                            Ok(text) => (nodes, text),
+                            Err(e) => {
+                                failure = Some(Error::InvalidUtf8 {
+                                    node: 0,
+                                    valid_up_to: e.utf8_error().valid_up_to(),
+                                });
+                                (nodes, String::new())
+                            }
+                        }
+                    }
+                    (false, Some(error)) => {
+                        failure = Some(error);
+                        (nodes, reuse_as_string(bytes))
+                    }
+                    (true, _) => (nodes, reuse_as_string(bytes)),
+                }
+            }
+        };
+        *tree = Tree { nodes, values };
+        match failure {
+            Some(error) => {
+                tree.clear();
+                Err(error)
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+/// An empty `String` with `bytes`' allocation.
+fn reuse_as_string(mut bytes: Vec<u8>) -> String {
+    bytes.clear();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The nodes with their values copied, in node order, into a new buffer of just those bytes.
+fn compact(mut nodes: Vec<Node>, bytes: &[u8]) -> (Vec<Node>, Vec<u8>) {
+    let mut values = Vec::new();
+    for node in nodes.iter_mut().filter(|n| n.has_value()) {
+        let start = node.value_start as usize;
+        let value = bytes.get(start..start + node.value_len as usize).unwrap_or_default();
+        node.value_start = values.len() as u32;
+        values.extend_from_slice(value);
+    }
+    (nodes, values)
+}
+
+/// The error for the first node whose value is not UTF-8 on its own, if any.
+fn first_invalid(nodes: &[Node], bytes: &[u8]) -> Option<Error> {
+    for (node, n) in nodes.iter().enumerate().filter(|(_, n)| n.has_value()) {
+        let start = n.value_start as usize;
+        let value = bytes.get(start..start + n.value_len as usize).unwrap_or_default();
+        if let Err(e) = std::str::from_utf8(value) {
+            return Some(Error::InvalidUtf8 { node, valid_up_to: e.valid_up_to() });
+        }
+    }
+    None
+}
+
+/// The error for the first node whose value is not UTF-8 on its own.
+fn invalid_utf8(nodes: &[Node], bytes: &[u8]) -> Error {
+    first_invalid(nodes, bytes).unwrap_or(Error::InvalidUtf8 { node: 0, valid_up_to: 0 })
 }
 
 #[cfg(test)]
@@ -216,5 +427,60 @@ mod tests {
         b.close().unwrap();
         let tree = b.finish().unwrap();
         assert_eq!(tree.to_string(), r#"LIST "late" [STRING "child"]"#);
+    }
+
+    #[test]
+    fn last_siblings_are_marked() {
+        let tree = crate::samples::deep();
+        let mut last = Vec::new();
+        for node in tree.nodes() {
+            last.push(node.is_last_sibling());
+            // The last child is the one whose subtree ends where its parent's does.
+            let parent_end = tree
+                .nodes()
+                .filter(|p| p.index() < node.index() && node.index() < p.index() + p.subtree_size())
+                .map(|p| p.index() + p.subtree_size())
+                .last();
+            assert_eq!(node.is_last_sibling(), parent_end == Some(node.index() + node.subtree_size()));
+        }
+        assert!(!last[0], "the root is nobody's last child");
+        assert!(last.iter().any(|&l| l));
+    }
+
+    #[test]
+    fn byte_values_are_checked_at_finish() {
+        let mut b = TreeBuilder::new();
+        b.open_bytes(Primitive::ENTITY, Some(ValueBytes::exact(b"ok"))).unwrap();
+        b.leaf_bytes(Primitive::STRING, Some(ValueBytes::exact(b"fine \xC3\xA9"))).unwrap();
+        b.leaf_bytes(Primitive::STRING, Some(ValueBytes::exact(b"ab\xFF"))).unwrap();
+        b.close().unwrap();
+        assert_eq!(b.finish().unwrap_err(), Error::InvalidUtf8 { node: 2, valid_up_to: 2 });
+
+        // Each value must be UTF-8 on its own, not only all of them together.
+        let mut b = TreeBuilder::new();
+        b.open_bytes(Primitive::ENTITY, Some(ValueBytes::exact(b"\xC3"))).unwrap();
+        b.leaf_bytes(Primitive::STRING, Some(ValueBytes::exact(b"\xA9"))).unwrap();
+        b.close().unwrap();
+        assert_eq!(b.finish().unwrap_err(), Error::InvalidUtf8 { node: 0, valid_up_to: 0 });
+
+        // Bytes that no node uses any more need not be UTF-8.
+        let mut b = TreeBuilder::new();
+        let root = b.open_bytes(Primitive::ENTITY, Some(ValueBytes::exact(b"\xFF"))).unwrap();
+        b.leaf_bytes(Primitive::STRING, Some(ValueBytes { bytes: b"abc-and-more", len: 3 })).unwrap();
+        assert!(b.set_value(root, Some("fixed")).unwrap());
+        b.close().unwrap();
+        assert_eq!(b.finish().unwrap().to_string(), r#"ENTITY "fixed" [STRING "abc"]"#);
+
+        let mut b = TreeBuilder::new();
+        assert_eq!(
+            b.leaf_bytes(Primitive::STRING, Some(ValueBytes { bytes: b"ab", len: 3 })),
+            Err(Error::ValueShorterThanLength { len: 3, available: 2 })
+        );
+
+        let mut b = TreeBuilder::new();
+        b.open_bytes(Primitive::ENTITY, Some(ValueBytes::exact("é".as_bytes()))).unwrap();
+        b.leaf_bytes(Primitive::STRING, None).unwrap();
+        b.close().unwrap();
+        assert_eq!(b.finish().unwrap().to_string(), r#"ENTITY "é" [STRING]"#);
     }
 }

@@ -30,6 +30,23 @@ pub enum Error {
         /// How many nodes are still open.
         open: usize,
     },
+    /// A value given as bytes ([`TreeBuilder::leaf_bytes`](crate::TreeBuilder::leaf_bytes)) is
+    /// not UTF-8.
+    #[error("the value of node {node} is not UTF-8 (valid up to byte {valid_up_to} of the value)")]
+    InvalidUtf8 {
+        /// Pre-order index of the node.
+        node: usize,
+        /// Bytes of the value that are valid UTF-8.
+        valid_up_to: usize,
+    },
+    /// A [`ValueBytes`](crate::ValueBytes) whose `len` runs past its bytes.
+    #[error("a value of {len} bytes was given only {available} bytes")]
+    ValueShorterThanLength {
+        /// The length claimed.
+        len: usize,
+        /// The bytes given.
+        available: usize,
+    },
     /// `finish` before any node was added.
     #[error("empty tree: a tree has at least its root")]
     Empty,

@@ -15,8 +15,20 @@ pub(crate) struct Node {
     pub(crate) size: u32,
     /// The primitive id.
     pub(crate) primitive: u8,
-    /// Whether the node has a value (absent and empty differ).
-    pub(crate) has_value: bool,
+    /// [`Node::HAS_VALUE`] and [`Node::LAST_SIBLING`].
+    pub(crate) flags: u8,
+}
+
+impl Node {
+    /// The node has a value (absent and empty differ).
+    pub(crate) const HAS_VALUE: u8 = 1;
+    /// The node is its parent's last child (never set on the root).
+    pub(crate) const LAST_SIBLING: u8 = 2;
+
+    #[inline]
+    pub(crate) fn has_value(&self) -> bool {
+        self.flags & Node::HAS_VALUE != 0
+    }
 }
 
 /// A semantic tree: nodes with a primitive, an optional UTF-8 value and ordered children.
@@ -48,6 +60,7 @@ impl Tree {
     }
 
     /// The node with pre-order index `index`, if there is one.
+    #[inline]
     pub fn node(&self, index: usize) -> Option<NodeRef<'_>> {
         let node = self.nodes.get(index)?;
         Some(NodeRef { tree: self, index, node: *node })
@@ -75,6 +88,7 @@ impl Tree {
     }
 
     /// Every node in pre-order.
+    #[inline]
     pub fn nodes(&self) -> impl ExactSizeIterator<Item = NodeRef<'_>> + '_ {
         self.nodes.iter().enumerate().map(move |(index, node)| NodeRef { tree: self, index, node: *node })
     }
@@ -98,12 +112,30 @@ impl Tree {
         set
     }
 
+    #[inline]
     fn value_of(&self, node: &Node) -> Option<&str> {
-        if !node.has_value {
+        if !node.has_value() {
             return None;
         }
         let start = node.value_start as usize;
         self.values.get(start..start + node.value_len as usize)
+    }
+
+    #[inline]
+    fn value_bytes_of(&self, node: &Node) -> Option<&[u8]> {
+        if !node.has_value() {
+            return None;
+        }
+        let start = node.value_start as usize;
+        self.values.as_bytes().get(start..start + node.value_len as usize)
+    }
+
+    /// Every value's bytes, in the order they were added (pre-order for a tree built by
+    /// [`TreeBuilder`](crate::TreeBuilder) without `set_value`). Encoders may read a little past
+    /// a value's end to copy it in fixed-size chunks.
+    #[inline]
+    pub fn value_buffer(&self) -> &str {
+        &self.values
     }
 }
 
@@ -115,7 +147,7 @@ impl PartialEq for Tree {
             && self.nodes.iter().zip(&other.nodes).all(|(a, b)| {
                 a.primitive == b.primitive
                     && a.size == b.size
-                    && a.has_value == b.has_value
+                    && a.has_value() == b.has_value()
                     && self.value_of(a) == other.value_of(b)
             })
     }
@@ -139,28 +171,59 @@ pub struct NodeRef<'t> {
 
 impl<'t> NodeRef<'t> {
     /// The node's pre-order index in its tree.
+    #[inline]
     pub fn index(&self) -> usize {
         self.index
     }
 
     /// The node's primitive.
+    #[inline]
     pub fn primitive(&self) -> Primitive {
         Primitive::new(self.node.primitive)
     }
 
     /// The node's value: `None` when absent, `Some("")` when empty.
+    #[inline]
     pub fn value(&self) -> Option<&'t str> {
         self.tree.value_of(&self.node)
     }
 
     /// Nodes in this node's subtree, itself included.
+    #[inline]
     pub fn subtree_size(&self) -> usize {
         self.node.size as usize
     }
 
     /// Whether the node has children.
+    #[inline]
     pub fn has_children(&self) -> bool {
         self.node.size > 1
+    }
+
+    /// Whether the node has a value.
+    #[inline]
+    pub fn has_value(&self) -> bool {
+        self.node.has_value()
+    }
+
+    /// The node's value as bytes (the same bytes as [`NodeRef::value`], without the `str`
+    /// boundary checks).
+    #[inline]
+    pub fn value_bytes(&self) -> Option<&'t [u8]> {
+        self.tree.value_bytes_of(&self.node)
+    }
+
+    /// Where the node's value lies in [`Tree::value_buffer`] (start, length); `None` without a
+    /// value.
+    #[inline]
+    pub fn value_span(&self) -> Option<(usize, usize)> {
+        self.node.has_value().then_some((self.node.value_start as usize, self.node.value_len as usize))
+    }
+
+    /// Whether the node is its parent's last child (`false` for the root).
+    #[inline]
+    pub fn is_last_sibling(&self) -> bool {
+        self.node.flags & Node::LAST_SIBLING != 0
     }
 
     /// The node's children, in order.
@@ -174,6 +237,7 @@ impl<'t> NodeRef<'t> {
     }
 
     /// The tree this node belongs to.
+    #[inline]
     pub fn tree(&self) -> &'t Tree {
         self.tree
     }

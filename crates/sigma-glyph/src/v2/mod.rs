@@ -24,8 +24,8 @@ mod writer;
 
 use sigma_primitives::PrimitiveSet;
 
-pub use reader::{Node, Reader};
-pub use writer::Writer;
+pub use reader::{Node, RawNode, Reader};
+pub use writer::{NodeSpec, SizedWriter, ValueRef, Writer};
 
 /// The high nibble of every v2 format byte. v1's first byte is 0x40–0x7F, so the two never meet.
 pub const FORMAT_BYTE: u8 = 0xA0;
@@ -61,6 +61,11 @@ pub const MAX_VALUE_LEN: u64 = u32::MAX as u64;
 /// The CRC v2 uses: CRC-32C (Castagnoli), hardware-accelerated where the CPU has it.
 pub fn crc32c(bytes: &[u8]) -> u32 {
     crc32c::crc32c(bytes)
+}
+
+/// The CRC-32C of the bytes `crc` covers followed by `bytes`.
+pub fn crc32c_append(crc: u32, bytes: &[u8]) -> u32 {
+    crc32c::crc32c_append(crc, bytes)
 }
 
 /// How primitives are written in tags.

@@ -26,6 +26,25 @@ pub struct Node<'a> {
     pub last_sibling: bool,
 }
 
+/// One node as read by [`Reader::next_raw`]: the value's bytes are not checked to be UTF-8.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RawNode<'a> {
+    /// Offset of the node's tag.
+    pub offset: usize,
+    /// The primitive.
+    pub primitive: Primitive,
+    /// Whether the id was written in full after the tag.
+    pub escaped: bool,
+    /// The value's bytes, if the has-value bit is set.
+    pub value: Option<&'a [u8]>,
+    /// Offset of the value's first byte (after its length; meaningless without a value).
+    pub value_offset: usize,
+    /// Whether the node's children follow it.
+    pub has_children: bool,
+    /// Whether the node is its parent's last child.
+    pub last_sibling: bool,
+}
+
 /// A checked v2 message, read node by node.
 ///
 /// [`Reader::new`] checks the length, the format byte and the CRC, and reads the palette.
@@ -118,11 +137,13 @@ impl<'a> Reader<'a> {
     }
 
     /// Offset of the next node (or of the CRC once all are read).
+    #[inline]
     pub fn offset(&self) -> usize {
         self.pos
     }
 
     /// Whether every node byte has been read.
+    #[inline]
     pub fn at_end(&self) -> bool {
         self.pos >= self.end
     }
@@ -132,6 +153,7 @@ impl<'a> Reader<'a> {
         self.end.saturating_sub(self.pos)
     }
 
+    #[inline]
     fn byte(&self, at: usize) -> Result<u8, Error> {
         if at >= self.end {
             return Err(Error::UnexpectedEnd { offset: at, needed: 1, available: 0 });
@@ -139,6 +161,7 @@ impl<'a> Reader<'a> {
         self.message.get(at).copied().ok_or(Error::UnexpectedEnd { offset: at, needed: 1, available: 0 })
     }
 
+    #[inline]
     fn take(&self, at: usize, len: usize) -> Result<&'a [u8], Error> {
         let available = self.end.saturating_sub(at);
         if len > available {
@@ -148,6 +171,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a length at `at`; returns it and the offset after it.
+    #[inline]
     fn length(&self, at: usize) -> Result<(usize, usize), Error> {
         let lead = self.byte(at)?;
         if usize::from(lead) < SHORT_LENGTH_LIMIT {
@@ -169,43 +193,70 @@ impl<'a> Reader<'a> {
         Ok((len, at + 2))
     }
 
-    /// The next node. Reading past the last node is an `UnexpectedEnd` error.
+    /// The next node. Reading past the last node is an `UnexpectedEnd` error; a value that is
+    /// not UTF-8 is an `InvalidUtf8` error.
     pub fn next_node(&mut self) -> Result<Node<'a>, Error> {
+        let raw = self.next_raw()?;
+        let value = match raw.value.map(std::str::from_utf8) {
+            None => None,
+            Some(Ok(text)) => Some(text),
+            Some(Err(e)) => return Err(Error::InvalidUtf8 { offset: raw.value_offset + e.valid_up_to() }),
+        };
+        Ok(Node {
+            offset: raw.offset,
+            primitive: raw.primitive,
+            escaped: raw.escaped,
+            value,
+            has_children: raw.has_children,
+            last_sibling: raw.last_sibling,
+        })
+    }
+
+    /// The next node, its value unchecked: for decoders that check all values' UTF-8 at once
+    /// (far faster than value by value). Otherwise as [`Reader::next_node`].
+    #[inline(always)]
+    pub fn next_raw(&mut self) -> Result<RawNode<'a>, Error> {
         let offset = self.pos;
         let tag = self.byte(offset)?;
         let code = tag & CODE_MASK;
         let mut at = offset + 1;
         let (id, escaped) = match self.ids.get(usize::from(code)).copied().flatten() {
             Some(id) => (id, false),
-            None if code == ESCAPE && !self.has_palette() => {
-                let id = self.byte(at)?;
-                if id < ESCAPE {
-                    return Err(Error::NonCanonicalEscape { offset, id });
-                }
-                at += 1;
-                (id, true)
-            }
-            None => return Err(Error::PaletteCode { offset, code, palette_len: self.palette.len() }),
+            None => (self.escaped_id(offset, code)?, true),
         };
+        at += usize::from(escaped);
+        let mut value_offset = at;
         let value = if tag & HAS_VALUE == 0 {
             None
         } else {
             let (len, value_at) = self.length(at)?;
             let bytes = self.take(value_at, len)?;
+            value_offset = value_at;
             at = value_at + len;
-            match std::str::from_utf8(bytes) {
-                Ok(text) => Some(text),
-                Err(e) => return Err(Error::InvalidUtf8 { offset: value_at + e.valid_up_to() }),
-            }
+            Some(bytes)
         };
         self.pos = at;
-        Ok(Node {
+        Ok(RawNode {
             offset,
             primitive: Primitive::new(id),
             escaped,
             value,
+            value_offset,
             has_children: tag & HAS_CHILDREN != 0,
             last_sibling: tag & LAST_SIBLING != 0,
         })
+    }
+
+    /// The id written in full after an escape tag at `offset` (code has no palette entry).
+    #[cold]
+    fn escaped_id(&self, offset: usize, code: u8) -> Result<u8, Error> {
+        if code == ESCAPE && !self.has_palette() {
+            let id = self.byte(offset + 1)?;
+            if id < ESCAPE {
+                return Err(Error::NonCanonicalEscape { offset, id });
+            }
+            return Ok(id);
+        }
+        Err(Error::PaletteCode { offset, code, palette_len: self.palette.len() })
     }
 }
