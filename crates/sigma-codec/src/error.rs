@@ -144,6 +144,17 @@ pub enum Error {
         /// What is wrong with it.
         source: Box<Error>,
     },
+    /// A problem with one tree or message of a batch ([`crate::batch`]).
+    #[error("batch item {index}: {source}")]
+    InBatch {
+        /// The item's index in the batch.
+        index: usize,
+        /// What is wrong with it (offsets are within the item).
+        source: Box<Error>,
+    },
+    /// A batch worker thread panicked: a bug, reported instead of passed on.
+    #[error("a batch worker thread panicked (a bug in sigma-codec; please report it)")]
+    WorkerPanicked,
     /// A DELTA or REFERENCE message that does not have the reference's shape.
     #[error("malformed message at byte {offset}: {reason}")]
     MalformedMessage {
@@ -184,7 +195,9 @@ impl Error {
             | Error::NonCanonicalCoding { offset, .. }
             | Error::Frame { offset, .. }
             | Error::UnresolvableReference { offset, .. } => Some(*offset),
+            Error::InBatch { source, .. } => source.offset(),
             Error::EmptyTree
+            | Error::WorkerPanicked
             | Error::V1TooManyGlyphs { .. }
             | Error::V1ValueTooLong { .. }
             | Error::V1EndMarkerLeaf { .. } => None,

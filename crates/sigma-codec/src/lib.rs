@@ -5,6 +5,7 @@
 //! - [`v2`]: format v2, ours: no limits below 2^32, no ambiguity, smaller than v1 for every tree v1
 //!   holds, decoding bounded by [`DecodeLimits`].
 //! - [`decode`] detects the format from the first byte and decodes; [`encode`] takes the format.
+//! - [`batch`]: many independent trees at once, across scoped threads, in input order.
 //! - [`inspect`] renders an annotated listing of a stream, for people.
 //! - [`session`]: context-aware streams of many trees (repeats, deltas against the context).
 //! - [`SimilarityIndex`]: the k most similar trees of a bank, in sub-linear time.
@@ -37,6 +38,7 @@
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
+pub mod batch;
 pub mod codebook;
 mod error;
 pub mod inspect;

@@ -16,7 +16,7 @@
 
 use sigma_glyph::v1::{self as wire, Glyph, GlyphKind, Header, Payload, Reader, Writer};
 use sigma_primitives::{Primitive, PrimitiveSet};
-use sigma_tree::{Event, Tree, TreeBuilder};
+use sigma_tree::{BuilderStack, Tree, TreeBuilder};
 
 use crate::{DecodeLimits, Error, Limit};
 
@@ -42,44 +42,65 @@ fn write_tree(tree: &Tree, buf: &mut Vec<u8>) -> Result<usize, Error> {
     if tree.is_empty() {
         return Err(Error::EmptyTree);
     }
-    let too_many = |tree: &Tree| Error::V1TooManyGlyphs {
-        glyphs: tree.node_count() + tree.nodes().filter(|n| n.has_children()).count(),
-        limit: wire::MAX_GLYPHS,
-    };
+    let too_many =
+        |tree: &Tree| glyph_error(sigma_glyph::Error::TooManyGlyphs { limit: wire::MAX_GLYPHS }, tree);
+    // v1 holds at most 4,095 glyphs, so a tree it holds is at most 2,047 composites deep: the
+    // open composites fit a fixed array, and encoding allocates nothing but output.
+    let composites = tree.nodes().filter(|n| n.has_children()).count();
+    if tree.node_count() + composites > wire::MAX_GLYPHS {
+        return Err(too_many(tree));
+    }
+    let mut ends = [0usize; MAX_V1_DEPTH];
+    let mut open = 0usize;
     let mut writer = Writer::new(buf, 0)?;
-    for event in tree.events() {
-        let written = match event {
-            Event::Enter(node) => {
-                let value = node.value();
-                if let Some(value) = value
-                    && value.len() > wire::MAX_PAYLOAD_LEN
-                {
-                    return Err(Error::V1ValueTooLong {
-                        node: node.index(),
-                        length: value.len(),
-                        limit: wire::MAX_PAYLOAD_LEN,
-                    });
-                }
-                let kind = if node.has_children() {
-                    GlyphKind::Composite
-                } else {
-                    if node.primitive() == Primitive::COMPOSITE && node.index() != 0 {
-                        return Err(Error::V1EndMarkerLeaf { node: node.index() });
-                    }
-                    GlyphKind::Primitive
-                };
-                writer.glyph(kind, node.primitive(), value.map(str::as_bytes))
-            }
-            Event::Leave(node) if node.has_children() => writer.end_marker(),
-            Event::Leave(_) => Ok(()),
-        };
-        match written {
-            Ok(()) => {}
-            Err(sigma_glyph::Error::TooManyGlyphs { .. }) => return Err(too_many(tree)),
-            Err(e) => return Err(e.into()),
+    for node in tree.nodes() {
+        let index = node.index();
+        while let Some(&end) = open.checked_sub(1).and_then(|top| ends.get(top))
+            && end <= index
+        {
+            writer.end_marker().map_err(|e| glyph_error(e, tree))?;
+            open -= 1;
         }
+        let value = node.value();
+        if let Some(value) = value
+            && value.len() > wire::MAX_PAYLOAD_LEN
+        {
+            return Err(Error::V1ValueTooLong {
+                node: index,
+                length: value.len(),
+                limit: wire::MAX_PAYLOAD_LEN,
+            });
+        }
+        let kind = if node.has_children() {
+            let slot = ends.get_mut(open).ok_or_else(|| too_many(tree))?;
+            *slot = index + node.subtree_size();
+            open += 1;
+            GlyphKind::Composite
+        } else {
+            if node.primitive() == Primitive::COMPOSITE && index != 0 {
+                return Err(Error::V1EndMarkerLeaf { node: index });
+            }
+            GlyphKind::Primitive
+        };
+        writer.glyph(kind, node.primitive(), value.map(str::as_bytes)).map_err(|e| glyph_error(e, tree))?;
+    }
+    for _ in 0..open {
+        writer.end_marker().map_err(|e| glyph_error(e, tree))?;
     }
     Ok(writer.finish())
+}
+
+/// The deepest nesting of composites a v1 stream can hold (each takes two of its 4,095 glyphs).
+const MAX_V1_DEPTH: usize = wire::MAX_GLYPHS / 2 + 1;
+
+fn glyph_error(error: sigma_glyph::Error, tree: &Tree) -> Error {
+    match error {
+        sigma_glyph::Error::TooManyGlyphs { .. } => Error::V1TooManyGlyphs {
+            glyphs: tree.node_count() + tree.nodes().filter(|n| n.has_children()).count(),
+            limit: wire::MAX_GLYPHS,
+        },
+        e => e.into(),
+    }
 }
 
 /// What a v1 stream holds besides its tree.
@@ -114,21 +135,40 @@ pub fn decode(bytes: &[u8]) -> Result<Tree, Error> {
 
 /// Decodes a v1 stream into `tree`, reusing its allocations. On error `tree` is left empty.
 pub fn decode_into(bytes: &[u8], tree: &mut Tree) -> Result<(), Error> {
-    decode_into_with_limits(bytes, tree, &DecodeLimits::DEFAULT)
+    Decoder::new(DecodeLimits::DEFAULT).decode_into(bytes, tree)
 }
 
 /// As [`decode_into`], within `limits`.
 pub fn decode_into_with_limits(bytes: &[u8], tree: &mut Tree, limits: &DecodeLimits) -> Result<(), Error> {
-    let builder = TreeBuilder::reuse(std::mem::take(tree));
-    match decode_with(bytes, builder, limits) {
-        Ok((_, _, decoded)) => {
-            *tree = decoded;
-            Ok(())
-        }
-        Err((e, mut old)) => {
-            old.clear();
-            *tree = old;
-            Err(e)
+    Decoder::new(*limits).decode_into(bytes, tree)
+}
+
+/// A v1 decoder with its limits, keeping its scratch space between calls: decoding into a
+/// reused tree allocates nothing once warm.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    limits: DecodeLimits,
+    stack: BuilderStack,
+}
+
+impl Decoder {
+    /// A decoder with these limits.
+    pub fn new(limits: DecodeLimits) -> Decoder {
+        Decoder { limits, stack: BuilderStack::default() }
+    }
+
+    /// Decodes a v1 stream into `tree`, reusing its allocations. On error `tree` is left empty.
+    pub fn decode_into(&mut self, bytes: &[u8], tree: &mut Tree) -> Result<(), Error> {
+        let builder = TreeBuilder::reuse_parts(std::mem::take(tree), std::mem::take(&mut self.stack));
+        let (result, builder) = decode_run(bytes, builder, &self.limits);
+        let finished = builder.finish_into(tree, &mut self.stack);
+        match (result, finished) {
+            (Ok(_), Ok(())) => Ok(()),
+            (Err(e), _) => {
+                tree.clear();
+                Err(e)
+            }
+            (Ok(_), Err(e)) => Err(e.into()),
         }
     }
 }
@@ -148,17 +188,28 @@ pub fn decode_message_with_limits(bytes: &[u8], limits: &DecodeLimits) -> Result
 type Decoded = (Header, MessageKind, Tree);
 
 fn decode_with(bytes: &[u8], builder: TreeBuilder, limits: &DecodeLimits) -> Result<Decoded, (Error, Tree)> {
-    if let Err(e) = limits.check(Limit::Bytes, bytes.len() as u64, 0) {
-        return Err((e, builder.into_parts().0));
-    }
-    let mut decoder = Decoder { builder, delta: None, item_primitives: PrimitiveSet::new(), limits: *limits };
-    match decoder.run(bytes) {
-        Ok((header, kind)) => match decoder.builder.finish() {
+    let (result, builder) = decode_run(bytes, builder, limits);
+    match result {
+        Ok((header, kind)) => match builder.finish() {
             Ok(tree) => Ok((header, kind, tree)),
             Err(e) => Err((e.into(), Tree::new())),
         },
-        Err(e) => Err((e, decoder.builder.into_parts().0)),
+        Err(e) => Err((e, builder.into_parts().0)),
     }
+}
+
+/// Runs the decoder over `bytes`; gives the builder back, complete if the result is `Ok`.
+fn decode_run(
+    bytes: &[u8],
+    builder: TreeBuilder,
+    limits: &DecodeLimits,
+) -> (Result<(Header, MessageKind), Error>, TreeBuilder) {
+    if let Err(e) = limits.check(Limit::Bytes, bytes.len() as u64, 0) {
+        return (Err(e), builder);
+    }
+    let mut decoder = Run { builder, delta: None, item_primitives: PrimitiveSet::new(), limits: *limits };
+    let result = decoder.run(bytes);
+    (result, decoder.builder)
 }
 
 struct DeltaState {
@@ -168,7 +219,7 @@ struct DeltaState {
     last: Option<Primitive>,
 }
 
-struct Decoder {
+struct Run {
     builder: TreeBuilder,
     delta: Option<DeltaState>,
     /// Primitives of the current top-level tree.
@@ -176,7 +227,7 @@ struct Decoder {
     limits: DecodeLimits,
 }
 
-impl Decoder {
+impl Run {
     fn run(&mut self, bytes: &[u8]) -> Result<(Header, MessageKind), Error> {
         let mut reader = Reader::new(bytes)?;
         let header = reader.header();

@@ -7,6 +7,10 @@ use sigma_metrics::alloc::{CountingAllocator, measure};
 use sigma_primitives::Primitive;
 use sigma_tree::{Tree, TreeBuilder, samples};
 
+/// The counting allocator counts every thread: tests in this file take this lock so that no other
+/// test allocates while one measures.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator::new();
 
@@ -27,6 +31,7 @@ fn v1_stream(header: u32, glyphs: &[u8]) -> Vec<u8> {
 // One test function: the counters are process-wide, so nothing else may run beside it.
 #[test]
 fn hostile_claims_allocate_nothing_much_and_reuse_allocates_nothing() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     // A value that claims 4 GiB in a 13-byte message: refused before any copy.
     let claim = message(&[0xA0, 0x40, 0x80, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, b'a']);
     let mut tree = Tree::new();
@@ -101,4 +106,58 @@ fn hostile_claims_allocate_nothing_much_and_reuse_allocates_nothing() {
     result.unwrap();
     assert_eq!(usage.allocations, 0, "{usage:?}");
     assert_eq!(tree, doc);
+}
+
+/// Every workload of the benches, both formats (v1 where it holds the tree): after the first
+/// call, encoding into a reused buffer and decoding into a reused tree allocate nothing.
+#[test]
+fn steady_state_allocates_nothing_on_every_workload() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/corpus");
+    let mut workloads =
+        vec![samples::simple(), samples::medium(), samples::deep(), samples::wide(), samples::balanced(1000)];
+    workloads.push(samples::balanced(4000));
+    for name in ["twitter.json", "citm_catalog.json", "canada.json"] {
+        let text = std::fs::read_to_string(fixtures.join(name)).unwrap();
+        workloads.push(Tree::from_json_document(&text).unwrap());
+    }
+    let mut encoder = v2::Encoder::new();
+    let mut decoder = v2::Decoder::new(DecodeLimits::DEFAULT);
+    let mut v1_decoder = sigma_codec::v1::Decoder::new(DecodeLimits::DEFAULT);
+    let mut buf = Vec::new();
+    let mut decoded = Tree::new();
+    for tree in &workloads {
+        let mut v1_buf = Vec::new();
+        let v1_holds = sigma_codec::v1::encode_into(tree, &mut v1_buf).is_ok();
+        buf.clear();
+        encoder.encode_into(tree, &mut buf).unwrap();
+        decoder.decode_into(&buf, &mut decoded).unwrap();
+        if v1_holds {
+            v1_decoder.decode_into(&v1_buf, &mut decoded).unwrap();
+        }
+        for _ in 0..3 {
+            let (result, usage) = measure(|| {
+                buf.clear();
+                encoder.encode_into(tree, &mut buf)
+            });
+            result.unwrap();
+            assert_eq!(usage.allocations, 0, "v2 encode of {} nodes: {usage:?}", tree.node_count());
+            let (result, usage) = measure(|| decoder.decode_into(&buf, &mut decoded));
+            result.unwrap();
+            assert_eq!(usage.allocations, 0, "v2 decode of {} nodes: {usage:?}", tree.node_count());
+            assert_eq!(&decoded, tree);
+            if v1_holds {
+                let (result, usage) = measure(|| {
+                    v1_buf.clear();
+                    sigma_codec::v1::encode_into(tree, &mut v1_buf)
+                });
+                result.unwrap();
+                assert_eq!(usage.allocations, 0, "v1 encode of {} nodes: {usage:?}", tree.node_count());
+                let (result, usage) = measure(|| v1_decoder.decode_into(&v1_buf, &mut decoded));
+                result.unwrap();
+                assert_eq!(usage.allocations, 0, "v1 decode of {} nodes: {usage:?}", tree.node_count());
+                assert_eq!(&decoded, tree);
+            }
+        }
+    }
 }
