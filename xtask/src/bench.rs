@@ -53,7 +53,18 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 pub(crate) fn run_benches(root: &Path, criterion_args: &[&str]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(cargo)
-        .args(["bench", "-p", "sigma-codec", "--bench", "codecs", "--bench", "streams", "--"])
+        .args([
+            "bench",
+            "-p",
+            "sigma-codec",
+            "--bench",
+            "codecs",
+            "--bench",
+            "streams",
+            "--bench",
+            "batch",
+            "--",
+        ])
         .args(criterion_args)
         .current_dir(root)
         .status()
@@ -156,7 +167,28 @@ pub(crate) fn collect(target: &Path) -> Result<Value, String> {
             "name": name, "messages": s["messages"], "json_bytes_per_message": json_bytes, "codecs": codecs,
         }));
     }
-    Ok(json!({ "workloads": workloads, "streams": stream_entries }))
+    let batch = read_json(&target.join("sigma-bench/batch.json")).ok().map(|b| {
+        let trees = b["trees"].as_f64().unwrap_or(1.0).max(1.0);
+        let bytes = b["bytes"].as_f64().unwrap_or(0.0);
+        let runs: Vec<Value> = [1, 2]
+            .iter()
+            .filter_map(|threads| {
+                let encode = median("batch", format!("encode/{threads}"))?;
+                let decode = median("batch", format!("decode/{threads}"))?;
+                Some(json!({
+                    "threads": threads,
+                    "encode_ns": encode,
+                    "decode_ns": decode,
+                    "encode_trees_per_s": trees / encode * 1e9,
+                    "decode_trees_per_s": trees / decode * 1e9,
+                    "encode_mb_per_s": bytes / encode * 1e3,
+                    "decode_mb_per_s": bytes / decode * 1e3,
+                }))
+            })
+            .collect();
+        json!({ "trees": b["trees"], "nodes": b["nodes"], "bytes": b["bytes"], "runs": runs })
+    });
+    Ok(json!({ "workloads": workloads, "streams": stream_entries, "batch": batch }))
 }
 
 fn find<'a>(codecs: &'a [Value], codec: &str) -> Option<&'a Value> {
@@ -267,6 +299,27 @@ pub(crate) fn render(report: &Value) -> (String, String) {
                 c["bytes_per_message"].as_f64().map_or(Cell::Empty, |b| Cell::Float(b, 1)),
                 float(&c["encode_ns_per_message"]),
                 float(&c["decode_ns_per_message"]),
+            ]);
+        }
+        let _ = writeln!(text, "{}", table.to_text());
+        let _ = writeln!(markdown, "{}", table.to_markdown());
+    }
+    if let Some(runs) = report["batch"]["runs"].as_array() {
+        let batch = &report["batch"];
+        let mut table = Report::new(
+            &format!(
+                "batch: {} independent trees ({} nodes, {} bytes of v2), BatchEncoder / BatchDecoder",
+                batch["trees"], batch["nodes"], batch["bytes"]
+            ),
+            &["threads", "encode trees/s", "encode MB/s", "decode trees/s", "decode MB/s"],
+        );
+        for run in runs {
+            table.row(vec![
+                run["threads"].as_u64().map_or(Cell::Empty, Cell::Int),
+                float(&run["encode_trees_per_s"]),
+                float(&run["encode_mb_per_s"]),
+                float(&run["decode_trees_per_s"]),
+                float(&run["decode_mb_per_s"]),
             ]);
         }
         let _ = writeln!(text, "{}", table.to_text());

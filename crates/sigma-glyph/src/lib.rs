@@ -10,7 +10,6 @@
 //! - [`v2`]: format v2, ours: the same per-node cost as v1 without its end markers, limits or
 //!   ambiguities, a palette for escaped primitives, and a CRC-32C. [`v2::Writer`] and
 //!   [`v2::Reader`] mirror v1's; [`v2::SizedWriter`] is the fast path when the size is known.
-//! - [`pool`]: a thread-safe, bounded pool of byte buffers.
 //!
 //! **Layer 1.** Depends only on `sigma-primitives`. Nothing here does I/O, and nothing here panics
 //! on input: every read is checked, and every failure is an [`Error`] that carries the byte offset.
@@ -38,7 +37,6 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 mod error;
-pub mod pool;
 pub mod v1;
 pub mod v2;
 
