@@ -1,7 +1,8 @@
 //! A hot loop for profilers: encodes or decodes one fixture many times, nothing else.
 //!
 //! `cargo run --release -p sigma-codec --example hot_loop -- encode fixtures/corpus/canada.json 2000`
-//! (or `balanced/4000` for the balanced tree of 4,000 nodes)
+//! (or `balanced/4000` for the balanced tree of 4,000 nodes, or a seed: `simple`, `medium`,
+//! `deep`, `wide`)
 //! then `perf record` the binary (target/release/examples/hot_loop) with the same arguments.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
@@ -14,9 +15,13 @@ fn main() {
         eprintln!("usage: hot_loop encode|decode FILE.json COUNT");
         std::process::exit(2);
     };
-    let tree = match path.strip_prefix("balanced/") {
-        Some(n) => sigma_tree::samples::balanced(n.parse().unwrap()),
-        None => Tree::from_json_document(&std::fs::read_to_string(path).unwrap()).unwrap(),
+    let tree = match (path.strip_prefix("balanced/"), path.as_str()) {
+        (Some(n), _) => sigma_tree::samples::balanced(n.parse().unwrap()),
+        (None, "simple") => sigma_tree::samples::simple(),
+        (None, "medium") => sigma_tree::samples::medium(),
+        (None, "deep") => sigma_tree::samples::deep(),
+        (None, "wide") => sigma_tree::samples::wide(),
+        (None, _) => Tree::from_json_document(&std::fs::read_to_string(path).unwrap()).unwrap(),
     };
     let count: usize = count.parse().unwrap();
     let bytes = v2::encode(&tree).unwrap();

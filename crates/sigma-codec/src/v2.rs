@@ -5,9 +5,9 @@
 //! [`Encoder`] and [`Decoder`] keep their scratch space between calls, so encoding into a reused
 //! buffer and decoding into a reused tree allocate nothing once warm.
 
-use sigma_glyph::v2::{self as wire, NodeSpec, PrimitiveCoding, Reader, SizedWriter, ValueRef};
-use sigma_primitives::Primitive;
-use sigma_primitives::PrimitiveSet;
+use sigma_glyph::v2::{
+    self as wire, NodeSpec, PrimitiveCoding, PrimitiveUsage, Reader, SizedWriter, ValueRef,
+};
 use sigma_tree::{BuilderStack, Tree, TreeBuilder, ValueBytes};
 
 use crate::{DecodeLimits, Error, Limit};
@@ -46,24 +46,14 @@ struct Plan {
 }
 
 fn plan(tree: &Tree) -> Plan {
-    // A flag per id rather than `PrimitiveSet::insert`: independent stores, not a chain of
-    // read-modify-writes on the same word.
-    let mut seen = [false; 256];
-    let mut escaped = 0u64;
+    let mut usage = PrimitiveUsage::new();
     let mut body = 0usize;
     for node in tree.nodes() {
-        let id = node.primitive().id();
-        if let Some(flag) = seen.get_mut(usize::from(id)) {
-            *flag = true;
-        }
-        escaped += u64::from(id >= wire::ESCAPE);
+        usage.add(node.primitive().id());
         body += 1 + node.value_span().map_or(0, |(_, len)| wire::length_len(len) + len);
     }
-    let mut used = PrimitiveSet::new();
-    for (id, _) in seen.iter().enumerate().filter(|(_, seen)| **seen) {
-        used.insert(Primitive::new(id as u8));
-    }
-    let coding = wire::choose_coding(&used, escaped);
+    let coding = usage.coding();
+    let escaped = usage.escaped();
     let coding_len = match &coding {
         PrimitiveCoding::Identity => escaped as usize,
         PrimitiveCoding::Palette(palette) => 1 + palette.ids().len(),
@@ -163,9 +153,7 @@ impl Decoder {
         limits.check(Limit::Bytes, bytes.len() as u64, 0)?;
         let mut reader = Reader::new(bytes)?;
         self.open_last.clear();
-        // A flag per id (independent stores) rather than a set's read-modify-writes.
-        let mut seen = [false; 256];
-        let mut escaped = 0u64;
+        let mut usage = PrimitiveUsage::new();
         let mut nodes = 0u64;
         loop {
             if reader.at_end() {
@@ -191,11 +179,7 @@ impl Decoder {
             if nodes == 1 && node.last_sibling {
                 return Err(Error::NonCanonicalRoot { offset: node.offset });
             }
-            let id = node.primitive.id();
-            if let Some(flag) = seen.get_mut(usize::from(id)) {
-                *flag = true;
-            }
-            escaped += u64::from(id >= wire::ESCAPE);
+            usage.add(node.primitive.id());
             if node.has_children {
                 builder.open_bytes(node.primitive, value)?;
                 self.open_last.push(node.last_sibling);
@@ -211,14 +195,10 @@ impl Decoder {
                 break;
             }
         }
-        let mut used = PrimitiveSet::new();
-        for (id, _) in seen.iter().enumerate().filter(|(_, seen)| **seen) {
-            used.insert(Primitive::new(id as u8));
-        }
         if !reader.at_end() {
             return Err(Error::ExtraTree { offset: reader.offset() });
         }
-        let expected = wire::choose_coding(&used, escaped);
+        let expected = usage.coding();
         let canonical = match &expected {
             PrimitiveCoding::Identity => !reader.has_palette(),
             PrimitiveCoding::Palette(palette) => reader.palette() == palette.ids(),

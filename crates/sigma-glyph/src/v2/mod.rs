@@ -91,6 +91,49 @@ impl Palette {
     }
 }
 
+/// Which primitives a tree uses and how many of its nodes need an escape, gathered node by node
+/// in registers (four words, no memory round trip per node), for [`choose_coding`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PrimitiveUsage {
+    words: [u64; 4],
+    escaped: u64,
+}
+
+impl PrimitiveUsage {
+    /// Nothing used yet.
+    pub const fn new() -> PrimitiveUsage {
+        PrimitiveUsage { words: [0; 4], escaped: 0 }
+    }
+
+    /// Counts one node with primitive `id`.
+    #[inline(always)]
+    pub fn add(&mut self, id: u8) {
+        let bit = 1u64 << (id & 63);
+        let word = id >> 6;
+        // Branch-free and with constant indices, so the words stay in registers.
+        self.words[0] |= if word == 0 { bit } else { 0 };
+        self.words[1] |= if word == 1 { bit } else { 0 };
+        self.words[2] |= if word == 2 { bit } else { 0 };
+        self.words[3] |= if word == 3 { bit } else { 0 };
+        self.escaped += u64::from(id >= ESCAPE);
+    }
+
+    /// The primitives used.
+    pub fn used(&self) -> PrimitiveSet {
+        PrimitiveSet::from_words(self.words)
+    }
+
+    /// Nodes whose id is 31 or more (written with an escape when there is no palette).
+    pub fn escaped(&self) -> u64 {
+        self.escaped
+    }
+
+    /// The canonical coding for these nodes ([`choose_coding`]).
+    pub fn coding(&self) -> PrimitiveCoding {
+        choose_coding(&self.used(), self.escaped)
+    }
+}
+
 /// The one canonical coding for a tree that uses the primitives `used`, of which `escaped` nodes
 /// have ids of 31 or more: a palette of every used primitive, if and only if it makes the message
 /// strictly smaller (its `1 + k` bytes cost less than the escape bytes it saves).

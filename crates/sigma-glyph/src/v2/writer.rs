@@ -138,8 +138,8 @@ pub struct SizedWriter<'b> {
     out: &'b mut [u8],
     /// Next byte to write.
     pos: usize,
-    /// Code of each primitive id; `ESCAPE` for ids written in full.
-    codes: [u8; 256],
+    /// How primitives are written.
+    coding: PrimitiveCoding,
     /// CRC of `out[..crc_pos]`: computed block by block while the bytes are still in cache.
     crc: u32,
     crc_pos: usize,
@@ -155,23 +155,15 @@ impl<'b> SizedWriter<'b> {
         let start = buf.len();
         buf.resize(start + message_len, 0);
         let out = buf.get_mut(start..).unwrap_or_default();
-        let mut writer = SizedWriter { out, pos: 0, codes: [ESCAPE; 256], crc: 0, crc_pos: 0 };
+        let mut writer = SizedWriter { out, pos: 0, coding: *coding, crc: 0, crc_pos: 0 };
         match coding {
-            PrimitiveCoding::Identity => {
-                writer.put(FORMAT_BYTE);
-                for (id, code) in writer.codes.iter_mut().enumerate().take(usize::from(ESCAPE)) {
-                    *code = id as u8;
-                }
-            }
+            PrimitiveCoding::Identity => writer.put(FORMAT_BYTE),
             PrimitiveCoding::Palette(palette) => {
                 let ids = palette.ids();
                 writer.put(FORMAT_BYTE | PALETTE_FLAG);
                 writer.put(ids.len() as u8);
-                for (code, &id) in ids.iter().enumerate() {
+                for &id in ids {
                     writer.put(id);
-                    if let Some(slot) = writer.codes.get_mut(usize::from(id)) {
-                        *slot = code as u8;
-                    }
                 }
             }
         }
@@ -206,7 +198,7 @@ impl<'b> SizedWriter<'b> {
     /// cursor stays in a register).
     #[inline]
     pub fn nodes<'v>(&mut self, nodes: impl Iterator<Item = NodeSpec<'v>>) -> Result<(), Error> {
-        let codes = self.codes;
+        let codes = codes(&self.coding);
         let mut pos = self.pos;
         for node in nodes {
             let id = node.primitive.id();
@@ -316,6 +308,26 @@ impl<'b> SizedWriter<'b> {
         }
         Ok(self.out.len())
     }
+}
+
+/// The code of each primitive id under `coding`; `ESCAPE` for ids written in full.
+fn codes(coding: &PrimitiveCoding) -> [u8; 256] {
+    let mut codes = [ESCAPE; 256];
+    match coding {
+        PrimitiveCoding::Identity => {
+            for (id, code) in codes.iter_mut().enumerate().take(usize::from(ESCAPE)) {
+                *code = id as u8;
+            }
+        }
+        PrimitiveCoding::Palette(palette) => {
+            for (code, &id) in palette.ids().iter().enumerate() {
+                if let Some(slot) = codes.get_mut(usize::from(id)) {
+                    *slot = code as u8;
+                }
+            }
+        }
+    }
+    codes
 }
 
 /// Short values are copied as one chunk of this many bytes.
