@@ -8,6 +8,7 @@
 use sigma_glyph::v2::{
     self as wire, NodeSpec, PrimitiveCoding, PrimitiveUsage, Reader, SizedWriter, ValueRef,
 };
+use sigma_primitives::{Primitive, PrimitiveSet};
 use sigma_tree::{BuilderStack, Tree, TreeBuilder, ValueBytes};
 
 use crate::{DecodeLimits, Error, Limit};
@@ -102,8 +103,6 @@ impl Encoder {
 #[derive(Debug)]
 pub struct Decoder {
     limits: DecodeLimits,
-    /// For each open composite, whether it is its parent's last child.
-    open_last: Vec<bool>,
     /// The tree builder's open-node stack, kept for reuse.
     builder_stack: BuilderStack,
 }
@@ -117,7 +116,7 @@ impl Default for Decoder {
 impl Decoder {
     /// A decoder with these limits.
     pub fn new(limits: DecodeLimits) -> Decoder {
-        Decoder { limits, open_last: Vec::new(), builder_stack: BuilderStack::default() }
+        Decoder { limits, builder_stack: BuilderStack::default() }
     }
 
     /// The limits.
@@ -152,20 +151,23 @@ impl Decoder {
         let limits = self.limits;
         limits.check(Limit::Bytes, bytes.len() as u64, 0)?;
         let mut reader = Reader::new(bytes)?;
-        self.open_last.clear();
-        let mut usage = PrimitiveUsage::new();
+        // Which codes the nodes use (bit 31: some escape), the escaped ids, and how many nodes
+        // have ids of 31 or more: enough to check the coding is canonical, at one OR per node.
+        let mut codes_used = 0u32;
+        let mut escaped_ids = PrimitiveSet::new();
+        let mut high_ids = 0u64;
         let mut nodes = 0u64;
         loop {
             if reader.at_end() {
                 if nodes == 0 {
                     return Err(Error::NoGlyphs { offset: reader.offset() });
                 }
-                return Err(Error::UnclosedComposite { offset: reader.offset(), open: self.open_last.len() });
+                return Err(Error::UnclosedComposite { offset: reader.offset(), open: builder.open_count() });
             }
             let node = reader.next_raw()?;
             nodes += 1;
             limits.check(Limit::Nodes, nodes, node.offset)?;
-            let depth = self.open_last.len() as u64 + 1;
+            let depth = builder.open_count() as u64 + 1;
             limits.check(Limit::Depth, depth, node.offset)?;
             let value = match node.value {
                 Some(value) => {
@@ -179,26 +181,30 @@ impl Decoder {
             if nodes == 1 && node.last_sibling {
                 return Err(Error::NonCanonicalRoot { offset: node.offset });
             }
-            usage.add(node.primitive.id());
-            if node.has_children {
-                builder.open_bytes(node.primitive, value)?;
-                self.open_last.push(node.last_sibling);
-                continue;
+            codes_used |= 1 << node.code;
+            high_ids += u64::from(node.primitive.id() >= wire::ESCAPE);
+            if node.escaped {
+                escaped_ids.insert(node.primitive);
             }
-            builder.leaf_bytes(node.primitive, value)?;
-            let mut closes_parent = node.last_sibling;
-            while closes_parent {
-                builder.close()?;
-                closes_parent = self.open_last.pop().unwrap_or(false);
-            }
-            if self.open_last.is_empty() {
+            if builder.preorder_node(node.primitive, value, node.has_children, node.last_sibling)? {
                 break;
             }
         }
         if !reader.at_end() {
             return Err(Error::ExtraTree { offset: reader.offset() });
         }
-        let expected = usage.coding();
+        let mut used = escaped_ids;
+        let ids = if reader.has_palette() { reader.palette() } else { &[] };
+        let mut codes = codes_used & !(1 << wire::ESCAPE);
+        while codes != 0 {
+            let code = codes.trailing_zeros() as u8;
+            codes &= codes - 1;
+            let id = if reader.has_palette() { ids.get(usize::from(code)).copied() } else { Some(code) };
+            if let Some(id) = id {
+                used.insert(Primitive::new(id));
+            }
+        }
+        let expected = wire::choose_coding(&used, high_ids);
         let canonical = match &expected {
             PrimitiveCoding::Identity => !reader.has_palette(),
             PrimitiveCoding::Palette(palette) => reader.palette() == palette.ids(),

@@ -75,6 +75,8 @@ struct Open {
     index: u32,
     /// `NO_CHILD` until the first child is added.
     latest_child: u32,
+    /// Whether it is its parent's last child ([`TreeBuilder::preorder_node`] only).
+    last_sibling: bool,
 }
 
 const NO_CHILD: u32 = u32::MAX;
@@ -204,7 +206,7 @@ impl TreeBuilder {
     #[inline]
     pub fn open(&mut self, primitive: Primitive, value: Option<&str>) -> Result<usize, Error> {
         let index = self.push(primitive, value.map(|v| ValueBytes::exact(v.as_bytes())))?;
-        self.open.0.push(Open { index, latest_child: NO_CHILD });
+        self.open.0.push(Open { index, latest_child: NO_CHILD, last_sibling: false });
         Ok(index as usize)
     }
 
@@ -225,7 +227,7 @@ impl TreeBuilder {
     ) -> Result<usize, Error> {
         self.note_unchecked(value);
         let index = self.push(primitive, value)?;
-        self.open.0.push(Open { index, latest_child: NO_CHILD });
+        self.open.0.push(Open { index, latest_child: NO_CHILD, last_sibling: false });
         Ok(index as usize)
     }
 
@@ -248,6 +250,41 @@ impl TreeBuilder {
             let first = if value.len > 0 { value.bytes.first().copied().unwrap_or(0) } else { 0 };
             self.split_char |= first & 0xC0 == 0x80;
         }
+    }
+
+    /// Adds a node as a pre-order format lists it: with whether it has children (which follow)
+    /// and whether it is its parent's last child (after a last leaf, its parent closes, and so on
+    /// up while each closed node was itself a last child). Returns whether the tree is complete.
+    ///
+    /// The value is unchecked bytes, as with [`TreeBuilder::leaf_bytes`]. One call per node
+    /// instead of open/leaf/close and a stack of the caller's own: the decoders' fast path.
+    #[inline]
+    pub fn preorder_node(
+        &mut self,
+        primitive: Primitive,
+        value: Option<ValueBytes<'_>>,
+        has_children: bool,
+        last_sibling: bool,
+    ) -> Result<bool, Error> {
+        self.note_unchecked(value);
+        let index = self.push(primitive, value)?;
+        if has_children {
+            self.open.0.push(Open { index, latest_child: NO_CHILD, last_sibling });
+            return Ok(false);
+        }
+        let mut closes_parent = last_sibling;
+        while closes_parent {
+            let Some(open) = self.open.0.pop() else { break };
+            let size = self.nodes.len() - open.index as usize;
+            if let Some(node) = self.nodes.get_mut(open.index as usize) {
+                node.size = size as u32;
+            }
+            if let Some(child) = self.nodes.get_mut(open.latest_child as usize) {
+                child.flags |= Node::LAST_SIBLING;
+            }
+            closes_parent = open.last_sibling;
+        }
+        Ok(self.open.0.is_empty())
     }
 
     /// Closes the innermost open node: its subtree is complete.

@@ -26,6 +26,17 @@ pub struct Node<'a> {
     pub last_sibling: bool,
 }
 
+/// The id of each code without a palette: codes 0–30 are the ids themselves; 31 escapes.
+const IDENTITY_IDS: [Option<u8>; 32] = {
+    let mut ids = [None; 32];
+    let mut code = 0;
+    while code < ESCAPE as usize {
+        ids[code] = Some(code as u8);
+        code += 1;
+    }
+    ids
+};
+
 /// One node as read by [`Reader::next_raw`]: the value's bytes are not checked to be UTF-8.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RawNode<'a> {
@@ -35,6 +46,8 @@ pub struct RawNode<'a> {
     pub primitive: Primitive,
     /// Whether the id was written in full after the tag.
     pub escaped: bool,
+    /// The tag's primitive code (0–30: an identity or palette code; 31: escaped).
+    pub code: u8,
     /// The value's bytes, if the has-value bit is set.
     pub value: Option<&'a [u8]>,
     /// Offset of the value's first byte (after its length; meaningless without a value).
@@ -87,12 +100,9 @@ impl<'a> Reader<'a> {
         if stored != computed {
             return Err(Error::ChecksumMismatch { offset: end, stored, computed });
         }
-        let mut reader = Reader { message, pos: 1, end, ids: [None; 32], palette: &[] };
-        if first & PALETTE_FLAG == 0 {
-            for (code, id) in reader.ids.iter_mut().enumerate().take(usize::from(ESCAPE)) {
-                *id = Some(code as u8);
-            }
-        } else {
+        let mut reader = Reader { message, pos: 1, end, ids: IDENTITY_IDS, palette: &[] };
+        if first & PALETTE_FLAG != 0 {
+            reader.ids = [None; 32];
             reader.read_palette()?;
         }
         Ok(reader)
@@ -240,6 +250,7 @@ impl<'a> Reader<'a> {
             offset,
             primitive: Primitive::new(id),
             escaped,
+            code,
             value,
             value_offset,
             has_children: tag & HAS_CHILDREN != 0,
