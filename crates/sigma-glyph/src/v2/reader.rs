@@ -27,6 +27,7 @@ pub struct Node<'a> {
 }
 
 /// The id of each code without a palette: codes 0–30 are the ids themselves; 31 escapes.
+#[allow(clippy::indexing_slicing)] // evaluated at compile time: an index out of range fails the build
 const IDENTITY_IDS: [Option<u8>; 32] = {
     let mut ids = [None; 32];
     let mut code = 0;
