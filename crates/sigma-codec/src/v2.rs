@@ -32,34 +32,30 @@ pub fn decode(bytes: &[u8]) -> Result<Tree, Error> {
     Ok(tree)
 }
 
-/// A v2 encoder. It needs no scratch space (the tree records which node is its parent's last
-/// child), so encoding into a reused buffer allocates nothing; it is kept as a type so callers
-/// hold one encoder per stream, as with [`Decoder`].
+/// A v2 encoder. It remembers the primitive coding of the last tree it encoded: related trees
+/// (a stream of messages, the same tree again) mostly share it, and then one pass over the nodes
+/// writes the message. Encoding into a reused buffer allocates nothing.
 #[derive(Debug, Default)]
 pub struct Encoder {
-    _private: (),
+    /// The coding of the last tree encoded: the guess for the next.
+    last_coding: Option<PrimitiveCoding>,
 }
 
-/// What one pass over the nodes tells the encoder: the primitive coding and the exact size.
-struct Plan {
-    coding: PrimitiveCoding,
-    len: usize,
-}
-
-fn plan(tree: &Tree) -> Plan {
+/// The primitive coding of `tree`, from a pass over its nodes.
+fn coding_of(tree: &Tree) -> PrimitiveCoding {
     let mut usage = PrimitiveUsage::new();
-    let mut body = 0usize;
     for node in tree.nodes() {
         usage.add(node.primitive().id());
-        body += 1 + node.value_span().map_or(0, |(_, len)| wire::length_len(len) + len);
     }
-    let coding = usage.coding();
-    let escaped = usage.escaped();
-    let coding_len = match &coding {
-        PrimitiveCoding::Identity => escaped as usize,
-        PrimitiveCoding::Palette(palette) => 1 + palette.ids().len(),
-    };
-    Plan { coding, len: 1 + coding_len + body + wire::CRC_LEN }
+    usage.coding()
+}
+
+/// A bound on `tree`'s v2 length, from its node count and value bytes alone: per node a tag and
+/// perhaps an escaped id, per value its bytes and a length of at most `1 + len / 64` bytes (two
+/// for 128 or more, six for 32,768 or more); a palette of at most 31 ids.
+fn length_bound(tree: &Tree) -> usize {
+    let values = tree.value_buffer().len();
+    1 + 1 + wire::MAX_PALETTE + 3 * tree.node_count() + values + values / 64 + wire::CRC_LEN
 }
 
 impl Encoder {
@@ -74,29 +70,50 @@ impl Encoder {
         if tree.is_empty() {
             return Err(Error::EmptyTree);
         }
-        let plan = plan(tree);
         let start = buf.len();
-        let values = tree.value_buffer().as_bytes();
-        let mut writer = SizedWriter::new(buf, &plan.coding, plan.len);
-        let written = writer.nodes(tree.nodes().map(|node| {
-            NodeSpec {
-                primitive: node.primitive(),
-                // The value and whatever follows it in the tree's buffer, for chunked copies.
-                value: node
-                    .value_span()
-                    .map(|(at, len)| ValueRef { bytes: values.get(at..).unwrap_or_default(), len }),
-                has_children: node.has_children(),
-                last_sibling: node.is_last_sibling(),
-            }
-        }));
-        match written.and_then(|()| writer.finish()) {
-            Ok(len) => Ok(len),
-            Err(e) => {
-                buf.truncate(start);
-                Err(e.into())
-            }
-        }
+        // Write with the last tree's coding while gathering this one's; if they differ (a
+        // first call, a different kind of tree), write again with the right one. The bytes are
+        // the canonical ones either way.
+        let guess = match self.last_coding {
+            Some(coding) => coding,
+            None => coding_of(tree),
+        };
+        let (written, usage) = write(tree, buf, &guess);
+        let coding = usage.coding();
+        self.last_coding = Some(coding);
+        let written = if coding == guess {
+            written
+        } else {
+            buf.truncate(start);
+            write(tree, buf, &coding).0
+        };
+        written.inspect_err(|_| buf.truncate(start)).map_err(Error::from)
     }
+}
+
+/// Writes `tree` with `coding`; returns the length (or the error) and the primitives the tree
+/// uses.
+fn write(
+    tree: &Tree,
+    buf: &mut Vec<u8>,
+    coding: &PrimitiveCoding,
+) -> (Result<usize, sigma_glyph::Error>, PrimitiveUsage) {
+    let values = tree.value_buffer().as_bytes();
+    let mut usage = PrimitiveUsage::new();
+    let mut writer = SizedWriter::new(buf, coding, length_bound(tree));
+    let written = writer.nodes(tree.nodes().map(|node| {
+        usage.add(node.primitive().id());
+        NodeSpec {
+            primitive: node.primitive(),
+            // The value and whatever follows it in the tree's buffer, for chunked copies.
+            value: node
+                .value_span()
+                .map(|(at, len)| ValueRef { bytes: values.get(at..).unwrap_or_default(), len }),
+            has_children: node.has_children(),
+            last_sibling: node.is_last_sibling(),
+        }
+    }));
+    (written.and_then(|()| writer.finish()), usage)
 }
 
 /// A v2 decoder with its limits, keeping its scratch space between calls.

@@ -126,21 +126,25 @@ pub struct NodeSpec<'v> {
     pub last_sibling: bool,
 }
 
-/// Writes one v2 message whose length is known in advance into a caller's reusable buffer.
+/// Writes one v2 message whose length (or a bound on it) is known in advance into a caller's
+/// reusable buffer.
 ///
 /// The fast path of encoding: the buffer is sized once, then nodes go into a plain slice (no
-/// capacity check per byte), and short values are copied in 32-byte chunks. Structure is
-/// the caller's to get right, as with [`Writer`]; a size that does not match the nodes is a
-/// [`Error::SizeMismatch`], never a panic.
+/// capacity check per byte), short values are copied in 32-byte chunks, and the CRC is folded in
+/// while the bytes are still in cache. Structure is the caller's to get right, as with
+/// [`Writer`]; nodes that need more room than given are a [`Error::SizeMismatch`], never a
+/// panic.
 #[derive(Debug)]
 pub struct SizedWriter<'b> {
-    /// The message's bytes.
-    out: &'b mut [u8],
-    /// Next byte to write.
+    /// The caller's buffer; the message starts at `start`.
+    buf: &'b mut Vec<u8>,
+    start: usize,
+    /// Next byte to write, from `start`.
     pos: usize,
     /// How primitives are written.
     coding: PrimitiveCoding,
-    /// CRC of `out[..crc_pos]`: computed block by block while the bytes are still in cache.
+    /// CRC of the message's bytes before `crc_pos`: computed block by block while they are still
+    /// in cache.
     crc: u32,
     crc_pos: usize,
 }
@@ -149,13 +153,13 @@ pub struct SizedWriter<'b> {
 const CRC_BLOCK: usize = 8 * 1024;
 
 impl<'b> SizedWriter<'b> {
-    /// Grows `buf` by `message_len` bytes and writes the format byte and palette there.
-    /// `message_len` is the whole message's length, CRC included.
-    pub fn new(buf: &'b mut Vec<u8>, coding: &PrimitiveCoding, message_len: usize) -> SizedWriter<'b> {
+    /// Grows `buf` by `max_len` bytes and writes the format byte and palette there. `max_len` is
+    /// the whole message's length, CRC included, or a bound on it: [`SizedWriter::finish`] cuts
+    /// `buf` back to the message's end.
+    pub fn new(buf: &'b mut Vec<u8>, coding: &PrimitiveCoding, max_len: usize) -> SizedWriter<'b> {
         let start = buf.len();
-        buf.resize(start + message_len, 0);
-        let out = buf.get_mut(start..).unwrap_or_default();
-        let mut writer = SizedWriter { out, pos: 0, coding: *coding, crc: 0, crc_pos: 0 };
+        buf.resize(start + max_len, 0);
+        let mut writer = SizedWriter { buf, start, pos: 0, coding: *coding, crc: 0, crc_pos: 0 };
         match coding {
             PrimitiveCoding::Identity => writer.put(FORMAT_BYTE),
             PrimitiveCoding::Palette(palette) => {
@@ -170,16 +174,23 @@ impl<'b> SizedWriter<'b> {
         writer
     }
 
+    /// The message's room in the buffer.
+    #[inline]
+    fn out(&mut self) -> &mut [u8] {
+        self.buf.get_mut(self.start..).unwrap_or_default()
+    }
+
     #[inline]
     fn put(&mut self, byte: u8) {
-        if let Some(slot) = self.out.get_mut(self.pos) {
+        let pos = self.pos;
+        if let Some(slot) = self.out().get_mut(pos) {
             *slot = byte;
         }
         self.pos += 1;
     }
 
     fn overflow(&self) -> Error {
-        Error::SizeMismatch { planned: self.out.len(), needed: self.pos }
+        Error::SizeMismatch { planned: self.buf.len() - self.start, needed: self.pos }
     }
 
     /// Appends a node: tag, escaped id if needed, and the value with its length if there is one.
@@ -200,6 +211,7 @@ impl<'b> SizedWriter<'b> {
     pub fn nodes<'v>(&mut self, nodes: impl Iterator<Item = NodeSpec<'v>>) -> Result<(), Error> {
         let codes = codes(&self.coding);
         let mut pos = self.pos;
+        let start = self.start;
         for node in nodes {
             let id = node.primitive.id();
             let code = codes.get(usize::from(id)).copied().unwrap_or(ESCAPE);
@@ -213,7 +225,7 @@ impl<'b> SizedWriter<'b> {
             // only when escaped (otherwise the next byte lands on it): escaped and plain ids
             // mix unpredictably, so no branch on it.
             let window: Option<&mut [u8; WINDOW]> =
-                self.out.get_mut(pos..pos + WINDOW).and_then(|w| w.try_into().ok());
+                self.buf.get_mut(start + pos..start + pos + WINDOW).and_then(|w| w.try_into().ok());
             let fast = match (window, node.value) {
                 (Some(window), None) => {
                     window[0] = tag;
@@ -278,7 +290,7 @@ impl<'b> SizedWriter<'b> {
             }
         }
         let pos = self.pos;
-        let (Some(dst), Some(src)) = (self.out.get_mut(pos..pos + len), value.bytes.get(..len)) else {
+        let (Some(dst), Some(src)) = (self.out().get_mut(pos..pos + len), value.bytes.get(..len)) else {
             self.pos += len;
             return Err(self.overflow());
         };
@@ -291,22 +303,23 @@ impl<'b> SizedWriter<'b> {
     /// later writes only land at or after it).
     #[inline(never)]
     fn update_crc(&mut self) {
-        let end = self.pos.min(self.out.len());
-        self.crc = crc32c_append(self.crc, self.out.get(self.crc_pos..end).unwrap_or_default());
-        self.crc_pos = end;
+        let (from, to) = (self.start + self.crc_pos, self.start + self.pos);
+        self.crc = crc32c_append(self.crc, self.buf.get(from..to).unwrap_or_default());
+        self.crc_pos = to;
     }
 
-    /// Writes the CRC; returns the message's length in bytes.
+    /// Writes the CRC after the last node and cuts the buffer there; returns the message's
+    /// length in bytes.
     pub fn finish(mut self) -> Result<usize, Error> {
-        let body = self.out.len().saturating_sub(CRC_LEN);
-        if self.pos != body {
+        if self.pos + CRC_LEN > self.buf.len() - self.start {
             return Err(self.overflow());
         }
         self.update_crc();
         for byte in self.crc.to_be_bytes() {
             self.put(byte);
         }
-        Ok(self.out.len())
+        self.buf.truncate(self.start + self.pos);
+        Ok(self.pos)
     }
 }
 
@@ -429,11 +442,11 @@ mod tests {
     }
 
     #[test]
-    fn a_wrong_size_is_an_error_not_a_panic() {
+    fn too_little_room_is_an_error_not_a_panic() {
         let nodes: Vec<Spec> = vec![(1, Some(b"hello".to_vec()), false, false)];
         let coding = coding(&nodes);
         let right = planned(&nodes, &coding);
-        for size in [0, 1, right - 1, right + 1, right + 40] {
+        for size in [0, 1, right - 1] {
             let mut buf = Vec::new();
             let mut writer = SizedWriter::new(&mut buf, &coding, size);
             let result = writer
@@ -441,9 +454,13 @@ mod tests {
                 .and_then(|()| writer.finish());
             assert!(matches!(result, Err(Error::SizeMismatch { .. })), "size {size}: {result:?}");
         }
-        let mut buf = Vec::new();
-        let mut writer = SizedWriter::new(&mut buf, &coding, right);
-        writer.node(Primitive::new(1), Some(ValueRef::exact(b"hello")), false, false).unwrap();
-        assert_eq!(writer.finish(), Ok(right));
+        // Room to spare is cut off.
+        for size in [right, right + 1, right + 40] {
+            let mut buf = vec![9];
+            let mut writer = SizedWriter::new(&mut buf, &coding, size);
+            writer.node(Primitive::new(1), Some(ValueRef::exact(b"hello")), false, false).unwrap();
+            assert_eq!(writer.finish(), Ok(right));
+            assert_eq!(buf.len(), 1 + right);
+        }
     }
 }
