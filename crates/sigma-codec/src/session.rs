@@ -240,23 +240,33 @@ const FIRST_KEY: u64 = 0xFEDC_BA98_7654_3210;
 /// Both ends learn from every valued node op of a delta frame, in order.
 #[derive(Debug, Default)]
 struct ValueModel {
-    last: std::collections::HashMap<u64, Box<str>>,
+    last: hashbrown::HashMap<u64, String>,
     /// While the encoder tries a delta: what each `learn` replaced, to undo it.
-    undo: Option<Vec<(u64, Option<Box<str>>)>>,
+    undo: Option<Vec<(u64, Option<String>)>>,
 }
 
 impl ValueModel {
     fn predict(&self, context: u64) -> Option<&str> {
-        self.last.get(&context).map(|v| &**v)
+        self.last.get(&context).map(String::as_str)
     }
 
     fn learn(&mut self, context: u64, value: &str) {
-        if self.predict(context) == Some(value) {
-            return;
-        }
-        let old = self.last.insert(context, value.into());
-        if let Some(undo) = &mut self.undo {
-            undo.push((context, old));
+        match self.last.get_mut(&context) {
+            Some(last) if last == value => {}
+            Some(last) => match &mut self.undo {
+                Some(undo) => undo.push((context, Some(std::mem::replace(last, value.to_owned())))),
+                None => {
+                    // Reuse the old value's allocation.
+                    last.clear();
+                    last.push_str(value);
+                }
+            },
+            None => {
+                self.last.insert(context, value.to_owned());
+                if let Some(undo) = &mut self.undo {
+                    undo.push((context, None));
+                }
+            }
         }
     }
 
@@ -374,7 +384,8 @@ impl SessionEncoder {
             self.header_written = true;
         }
         let seq = self.context.next_seq();
-        let edit = describe(&self.context, tree);
+        let mut edit = describe(&self.context, tree);
+        let hashes = std::mem::take(&mut edit.hashes);
         if self.codebook.is_some() {
             shape_hashes(tree, &mut self.shapes, &mut self.shape_stack);
         }
@@ -409,7 +420,7 @@ impl SessionEncoder {
         out.extend_from_slice(&self.body);
         let crc = crc32c(out.get(start..).unwrap_or_default());
         out.extend_from_slice(&crc.to_be_bytes());
-        self.context.push(tree.clone());
+        self.context.push_hashed(tree.clone(), hashes);
         Ok(kind)
     }
 
@@ -608,6 +619,9 @@ pub struct SessionDecoder {
     v2: v2::Decoder,
     /// Offset in the stream of the next frame.
     offset: usize,
+    /// Scratch for `decode_delta`, kept between frames.
+    scratch: String,
+    levels: Vec<Level>,
 }
 
 /// What decoding one frame gave.
@@ -677,7 +691,8 @@ impl SessionDecoder {
                 reason: "session window or value table too large",
             });
         }
-        let context = Context::new(ContextConfig { window, values, min_subtree });
+        // The decoder is told where references point: no subtree index to keep.
+        let context = Context::without_index(ContextConfig { window, values, min_subtree });
         let decoder = SessionDecoder {
             context,
             codebook: codebook_given,
@@ -686,6 +701,8 @@ impl SessionDecoder {
             limits,
             v2: v2::Decoder::new(limits),
             offset: cursor.pos,
+            scratch: String::new(),
+            levels: Vec::new(),
         };
         Ok((decoder, cursor.pos))
     }
@@ -755,20 +772,26 @@ impl SessionDecoder {
         Ok(Frame { seq, kind, len, tree })
     }
 
-    /// Reads a value sent with kind `bits` (already shifted into place) in `context`.
+    /// Reads a value sent with kind `bits` (already shifted into place) in `context` into `out`
+    /// (cleared first; reused, so no allocation per value). Returns whether there is a value.
     fn read_value(
         &self,
         bits: u8,
         context: u64,
         c: &mut Cursor<'_>,
         op_at: usize,
-    ) -> Result<Option<String>, Error> {
+        out: &mut String,
+    ) -> Result<bool, Error> {
+        use std::fmt::Write as _;
+        out.clear();
         let limits = self.limits;
-        Ok(match bits {
-            OP_VALUE_NONE => None,
-            OP_VALUE_PREDICTED => Some(
-                self.values.predict(context).ok_or(c.error("predicted value with no prediction"))?.to_owned(),
-            ),
+        match bits {
+            OP_VALUE_NONE => return Ok(false),
+            OP_VALUE_PREDICTED => {
+                out.push_str(
+                    self.values.predict(context).ok_or(c.error("predicted value with no prediction"))?,
+                );
+            }
             OP_VALUE_LITERAL => {
                 let len = c.varint()?;
                 limits.check(Limit::ValueBytes, len, op_at)?;
@@ -778,7 +801,7 @@ impl SessionDecoder {
                         offset: c.base + c.pos - bytes.len() + e.valid_up_to(),
                     })
                 })?;
-                Some(text.to_owned())
+                out.push_str(text);
             }
             _ => {
                 let n = c.varint()?;
@@ -790,24 +813,40 @@ impl SessionDecoder {
                         .ok_or(c.error("integer difference without an integer prediction"))?;
                     let value =
                         base.checked_add(unzigzag(n >> 1)).ok_or(c.error("integer difference overflows"))?;
-                    Some(value.to_string())
+                    let _ = write!(out, "{value}");
                 } else {
                     let value = self
                         .context
                         .values()
                         .at_distance(n >> 1)
                         .ok_or(c.error("value reference outside the table"))?;
-                    Some(value.to_owned())
+                    out.push_str(value);
                 }
             }
-        })
+        }
+        Ok(true)
     }
 
     fn decode_delta(&mut self, body: &[u8], base: usize) -> Result<Tree, Error> {
+        // Scratch kept between frames: the value being read and the open levels.
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let mut levels = std::mem::take(&mut self.levels);
+        levels.clear();
+        let result = self.decode_delta_with(body, base, &mut scratch, &mut levels);
+        self.scratch = scratch;
+        self.levels = levels;
+        result
+    }
+
+    fn decode_delta_with(
+        &mut self,
+        body: &[u8],
+        base: usize,
+        scratch: &mut String,
+        levels: &mut Vec<Level>,
+    ) -> Result<Tree, Error> {
         let mut c = Cursor { bytes: body, pos: 0, base };
         let mut builder = TreeBuilder::new();
-        // Each open node with children (`end_or_last` is 1 when it is its parent's last child).
-        let mut levels: Vec<Level> = Vec::new();
         let mut root_previous = FIRST_KEY;
         let latest = self.context.next_seq().checked_sub(1);
         let limits = self.limits;
@@ -829,16 +868,18 @@ impl SessionDecoder {
                         || c.byte(),
                     )?;
                     let primitive = Primitive::new(id);
-                    let value = self.read_value(tag & OP_VALUE_MASK, context, &mut c, base + at)?;
-                    let key = node_key(id, value.as_deref());
-                    if let Some(v) = &value {
+                    let has_value =
+                        self.read_value(tag & OP_VALUE_MASK, context, &mut c, base + at, scratch)?;
+                    let value = has_value.then_some(scratch.as_str());
+                    let key = node_key(id, value);
+                    if let Some(v) = value {
                         self.values.learn(context, v);
                     }
                     if tag & OP_HAS_CHILDREN != 0 {
-                        builder.open(primitive, value.as_deref())?;
+                        builder.open(primitive, value)?;
                         (Some(id), key)
                     } else {
-                        builder.leaf(primitive, value.as_deref())?;
+                        builder.leaf(primitive, value)?;
                         (None, key)
                     }
                 }
@@ -884,38 +925,35 @@ impl SessionDecoder {
                         }
                         let value = match &p.value {
                             PatternValue::None => None,
-                            PatternValue::Fixed(v) => Some(v.to_string()),
+                            PatternValue::Fixed(v) => Some(&**v),
                             PatternValue::Hole => {
                                 let bits =
                                     kinds.get(hole / 4).map_or(0, |b| (b >> (2 * (hole % 4))) & 3) << 2;
                                 hole += 1;
-                                match self.read_value(bits, context, &mut c, base + at) {
-                                    Ok(Some(v)) => Some(v),
-                                    Ok(None) => {
+                                match self.read_value(bits, context, &mut c, base + at, scratch) {
+                                    Ok(true) => {}
+                                    Ok(false) => {
                                         result =
                                             result.clone().and(Err(c.error("a hole's value kind is none")));
-                                        Some(String::new())
                                     }
-                                    Err(e) => {
-                                        result = result.clone().and(Err(e));
-                                        Some(String::new())
-                                    }
+                                    Err(e) => result = result.clone().and(Err(e)),
                                 }
+                                Some(scratch.as_str())
                             }
                         };
-                        if let Some(v) = &value {
+                        if let Some(v) = value {
                             self.values.learn(context, v);
                         }
                         let step = if p.size > 1 {
                             ends.push(offset + p.size);
-                            builder.open(p.primitive, value.as_deref())
+                            builder.open(p.primitive, value)
                         } else {
-                            builder.leaf(p.primitive, value.as_deref())
+                            builder.leaf(p.primitive, value)
                         };
                         if let (Ok(()), Err(e)) = (&result, step) {
                             result = Err(e.into());
                         }
-                        let key = node_key(p.primitive.id(), value.as_deref());
+                        let key = node_key(p.primitive.id(), value);
                         if offset == 0 {
                             root_key = key;
                         }

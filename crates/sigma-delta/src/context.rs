@@ -57,16 +57,32 @@ pub struct Context {
     config: ContextConfig,
     entries: VecDeque<Entry>,
     next_seq: u64,
-    /// Subtree hash → where such subtrees start, oldest first.
-    subtrees: HashMap<u64, Vec<SubtreeLocation>>,
+    /// Subtree hash → the most recent place a subtree with that hash starts (a subtree whose
+    /// hash collides with a newer one's is forgotten: a missed reference, never a wrong one).
+    subtrees: HashMap<u64, SubtreeLocation>,
+    /// Whether subtrees are indexed (an encoder's context) or not (a decoder's: it is told
+    /// where references point, and needs only the trees and the values).
+    indexed: bool,
     values: ValueTable,
     scratch: Vec<(usize, u64)>,
 }
 
 impl Context {
-    /// An empty context.
+    /// An empty context, indexing subtrees (what an encoder needs).
     pub fn new(config: ContextConfig) -> Context {
+        Context::with_index(config, true)
+    }
+
+    /// An empty context that keeps trees and values but no subtree index: what a decoder needs,
+    /// at a fraction of the cost per message. [`Context::find_subtree`] and [`Context::find_tree`]
+    /// find nothing in it.
+    pub fn without_index(config: ContextConfig) -> Context {
+        Context::with_index(config, false)
+    }
+
+    fn with_index(config: ContextConfig, indexed: bool) -> Context {
         Context {
+            indexed,
             config,
             // A window read from a stream header is untrusted: grow as trees arrive.
             entries: VecDeque::with_capacity(config.window.min(64)),
@@ -122,6 +138,16 @@ impl Context {
     /// Adds `tree` as the newest message, evicting the oldest beyond the window, and indexes its
     /// subtrees and values. Returns its sequence number.
     pub fn push(&mut self, tree: Tree) -> u64 {
+        let mut hashes = Vec::new();
+        if self.indexed && self.config.window > 0 {
+            subtree_hashes(&tree, &mut hashes, &mut self.scratch);
+        }
+        self.push_hashed(tree, hashes)
+    }
+
+    /// As [`Context::push`], with the tree's subtree hashes already computed
+    /// ([`subtree_hashes`], as [`crate::describe`] leaves them in [`crate::Edit::hashes`]).
+    pub fn push_hashed(&mut self, tree: Tree, hashes: Vec<u64>) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
         if self.config.window == 0 {
@@ -133,14 +159,11 @@ impl Context {
                 self.unindex(&old);
             }
         }
-        let mut hashes = Vec::new();
-        subtree_hashes(&tree, &mut hashes, &mut self.scratch);
+        let hashes = if self.indexed && hashes.len() == tree.node_count() { hashes } else { Vec::new() };
         let entry = Entry { seq, primitives: tree.primitives_used(), tree, hashes };
-        for node in entry.tree.nodes() {
-            if node.subtree_size() >= self.config.min_subtree
-                && let Some(&hash) = entry.hashes.get(node.index())
-            {
-                self.subtrees.entry(hash).or_default().push(SubtreeLocation { seq, node: node.index() });
+        for (index, &hash) in entry.hashes.iter().enumerate() {
+            if entry.tree.node(index).is_some_and(|n| n.subtree_size() >= self.config.min_subtree) {
+                self.subtrees.insert(hash, SubtreeLocation { seq, node: index });
             }
         }
         self.remember_values(&entry.tree);
@@ -157,16 +180,9 @@ impl Context {
     }
 
     fn unindex(&mut self, old: &Entry) {
-        for node in old.tree.nodes() {
-            if node.subtree_size() < self.config.min_subtree {
-                continue;
-            }
-            let Some(hash) = old.hashes.get(node.index()) else { continue };
-            if let Some(locations) = self.subtrees.get_mut(hash) {
-                locations.retain(|l| l.seq != old.seq);
-                if locations.is_empty() {
-                    self.subtrees.remove(hash);
-                }
+        for &hash in &old.hashes {
+            if self.subtrees.get(&hash).is_some_and(|l| l.seq == old.seq) {
+                self.subtrees.remove(&hash);
             }
         }
     }
@@ -174,10 +190,9 @@ impl Context {
     /// The most recent place in context where a subtree equal to `tree`'s subtree at `node`
     /// (whose hash is `hash`) occurs, confirmed node by node.
     pub fn find_subtree(&self, hash: u64, tree: &Tree, node: usize) -> Option<SubtreeLocation> {
-        let candidates = self.subtrees.get(&hash)?;
-        candidates.iter().rev().copied().find(|location| {
-            self.get(location.seq).is_some_and(|entry| subtree_eq(&entry.tree, location.node, tree, node))
-        })
+        let location = *self.subtrees.get(&hash)?;
+        let entry = self.get(location.seq)?;
+        subtree_eq(&entry.tree, location.node, tree, node).then_some(location)
     }
 
     /// The entry whose whole tree equals `tree`, most recent first.

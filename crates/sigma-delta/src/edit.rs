@@ -45,6 +45,8 @@ pub struct Edit<'t> {
     pub primitives: PrimitiveDelta,
     /// The steps, in pre-order; nodes inside a `Subtree` step have no step of their own.
     pub ops: Vec<Op<'t>>,
+    /// The new tree's subtree hashes by pre-order index, for [`Context::push_hashed`].
+    pub hashes: Vec<u64>,
 }
 
 impl Edit<'_> {
@@ -72,6 +74,7 @@ pub fn describe<'t>(context: &Context, tree: &'t Tree) -> Edit<'t> {
         repeat_of: context.find_tree(root_hash, tree),
         primitives: PrimitiveDelta::between(&latest, &tree.primitives_used()),
         ops: Vec::new(),
+        hashes: Vec::new(),
     };
     let min = context.config().min_subtree;
     let mut index = 0;
@@ -92,6 +95,7 @@ pub fn describe<'t>(context: &Context, tree: &'t Tree) -> Edit<'t> {
         edit.ops.push(Op::Node { node: index, value });
         index += 1;
     }
+    edit.hashes = hashes;
     edit
 }
 
