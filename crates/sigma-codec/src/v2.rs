@@ -6,9 +6,8 @@
 //! buffer and decoding into a reused tree allocate nothing once warm.
 
 use sigma_glyph::v2::{
-    self as wire, NodeSpec, PrimitiveCoding, PrimitiveUsage, Reader, SizedWriter, ValueRef,
+    self as wire, CodeUsage, NodeSpec, PrimitiveCoding, PrimitiveUsage, Reader, SizedWriter, ValueRef,
 };
-use sigma_primitives::{Primitive, PrimitiveSet};
 use sigma_tree::{BuilderStack, Tree, TreeBuilder, ValueBytes};
 
 use crate::{DecodeLimits, Error, Limit};
@@ -78,8 +77,7 @@ impl Encoder {
             Some(coding) => coding,
             None => coding_of(tree),
         };
-        let (written, usage) = write(tree, buf, &guess);
-        let coding = usage.coding();
+        let (written, coding) = write(tree, buf, &guess);
         self.last_coding = Some(coding);
         let written = if coding == guess {
             written
@@ -91,29 +89,25 @@ impl Encoder {
     }
 }
 
-/// Writes `tree` with `coding`; returns the length (or the error) and the primitives the tree
-/// uses.
+/// Writes `tree` with `coding`; returns the length (or the error) and the canonical coding of
+/// the tree (which the bytes are in only if it is `coding`).
 fn write(
     tree: &Tree,
     buf: &mut Vec<u8>,
     coding: &PrimitiveCoding,
-) -> (Result<usize, sigma_glyph::Error>, PrimitiveUsage) {
+) -> (Result<usize, sigma_glyph::Error>, PrimitiveCoding) {
     let values = tree.value_buffer().as_bytes();
-    let mut usage = PrimitiveUsage::new();
     let mut writer = SizedWriter::new(buf, coding, length_bound(tree));
-    let written = writer.nodes(tree.nodes().map(|node| {
-        usage.add(node.primitive().id());
-        NodeSpec {
-            primitive: node.primitive(),
-            // The value and whatever follows it in the tree's buffer, for chunked copies.
-            value: node
-                .value_span()
-                .map(|(at, len)| ValueRef { bytes: values.get(at..).unwrap_or_default(), len }),
-            has_children: node.has_children(),
-            last_sibling: node.is_last_sibling(),
-        }
+    let written = writer.nodes(tree.nodes().map(|node| NodeSpec {
+        primitive: node.primitive(),
+        // The value and whatever follows it in the tree's buffer, for chunked copies.
+        value:
+            node.value_span().map(|(at, len)| ValueRef { bytes: values.get(at..).unwrap_or_default(), len }),
+        has_children: node.has_children(),
+        last_sibling: node.is_last_sibling(),
     }));
-    (written.and_then(|()| writer.finish()), usage)
+    let canonical = writer.canonical_coding();
+    (written.and_then(|()| writer.finish()), canonical)
 }
 
 /// A v2 decoder with its limits, keeping its scratch space between calls.
@@ -170,9 +164,7 @@ impl Decoder {
         let mut reader = Reader::new(bytes)?;
         // Which codes the nodes use (bit 31: some escape), the escaped ids, and how many nodes
         // have ids of 31 or more: enough to check the coding is canonical, at one OR per node.
-        let mut codes_used = 0u32;
-        let mut escaped_ids = PrimitiveSet::new();
-        let mut high_ids = 0u64;
+        let mut usage = CodeUsage::new();
         let mut nodes = 0u64;
         loop {
             if reader.at_end() {
@@ -198,11 +190,7 @@ impl Decoder {
             if nodes == 1 && node.last_sibling {
                 return Err(Error::NonCanonicalRoot { offset: node.offset });
             }
-            codes_used |= 1 << node.code;
-            high_ids += u64::from(node.primitive.id() >= wire::ESCAPE);
-            if node.escaped {
-                escaped_ids.insert(node.primitive);
-            }
+            usage.add(node.code, node.primitive.id());
             if builder.preorder_node(node.primitive, value, node.has_children, node.last_sibling)? {
                 break;
             }
@@ -210,18 +198,7 @@ impl Decoder {
         if !reader.at_end() {
             return Err(Error::ExtraTree { offset: reader.offset() });
         }
-        let mut used = escaped_ids;
-        let ids = if reader.has_palette() { reader.palette() } else { &[] };
-        let mut codes = codes_used & !(1 << wire::ESCAPE);
-        while codes != 0 {
-            let code = codes.trailing_zeros() as u8;
-            codes &= codes - 1;
-            let id = if reader.has_palette() { ids.get(usize::from(code)).copied() } else { Some(code) };
-            if let Some(id) = id {
-                used.insert(Primitive::new(id));
-            }
-        }
-        let expected = wire::choose_coding(&used, high_ids);
+        let expected = usage.coding(reader.palette());
         let canonical = match &expected {
             PrimitiveCoding::Identity => !reader.has_palette(),
             PrimitiveCoding::Palette(palette) => reader.palette() == palette.ids(),

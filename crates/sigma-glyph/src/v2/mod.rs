@@ -134,6 +134,57 @@ impl PrimitiveUsage {
     }
 }
 
+/// The primitives a message's nodes use, gathered from their codes as they are written or read:
+/// one OR per node (a 32-bit mask of the codes used), plus a set insert for escaped ids only.
+/// Cheaper than [`PrimitiveUsage`] when the codes are at hand.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CodeUsage {
+    /// Bit `c`: code `c` was used (bit 31: some escape).
+    codes: u32,
+    /// The ids written in full after an escape.
+    escaped_ids: PrimitiveSet,
+    /// Nodes whose id is 31 or more.
+    high_ids: u64,
+}
+
+impl CodeUsage {
+    /// Nothing used yet.
+    pub const fn new() -> CodeUsage {
+        CodeUsage { codes: 0, escaped_ids: PrimitiveSet::new(), high_ids: 0 }
+    }
+
+    /// Counts one node with primitive `id`, written with `code`.
+    #[inline(always)]
+    pub fn add(&mut self, code: u8, id: u8) {
+        self.codes |= 1 << (code & CODE_MASK);
+        self.high_ids += u64::from(id >= ESCAPE);
+        if code == ESCAPE {
+            self.escaped_ids.insert(sigma_primitives::Primitive::new(id));
+        }
+    }
+
+    /// The primitives used, given the palette the codes index (empty: identity codes).
+    pub fn used(&self, palette: &[u8]) -> PrimitiveSet {
+        let mut used = self.escaped_ids;
+        let mut codes = self.codes & !(1 << ESCAPE);
+        while codes != 0 {
+            let code = codes.trailing_zeros() as u8;
+            codes &= codes - 1;
+            let id = if palette.is_empty() { Some(code) } else { palette.get(usize::from(code)).copied() };
+            if let Some(id) = id {
+                used.insert(sigma_primitives::Primitive::new(id));
+            }
+        }
+        used
+    }
+
+    /// The canonical coding for these nodes ([`choose_coding`]), given the palette the codes
+    /// index.
+    pub fn coding(&self, palette: &[u8]) -> PrimitiveCoding {
+        choose_coding(&self.used(palette), self.high_ids)
+    }
+}
+
 /// The one canonical coding for a tree that uses the primitives `used`, of which `escaped` nodes
 /// have ids of 31 or more: a palette of every used primitive, if and only if it makes the message
 /// strictly smaller (its `1 + k` bytes cost less than the escape bytes it saves).

@@ -3,9 +3,9 @@
 use sigma_primitives::Primitive;
 
 use super::{
-    CODE_MASK, CRC_LEN, ESCAPE, FORMAT_BYTE, HAS_CHILDREN, HAS_VALUE, LAST_SIBLING, LONG_LENGTH_PREFIX,
-    MAX_VALUE_LEN, MEDIUM_LENGTH_LIMIT, PALETTE_FLAG, PrimitiveCoding, SHORT_LENGTH_LIMIT, crc32c,
-    crc32c_append,
+    CODE_MASK, CRC_LEN, CodeUsage, ESCAPE, FORMAT_BYTE, HAS_CHILDREN, HAS_VALUE, LAST_SIBLING,
+    LONG_LENGTH_PREFIX, MAX_VALUE_LEN, MEDIUM_LENGTH_LIMIT, PALETTE_FLAG, PrimitiveCoding,
+    SHORT_LENGTH_LIMIT, crc32c, crc32c_append,
 };
 use crate::Error;
 
@@ -147,6 +147,8 @@ pub struct SizedWriter<'b> {
     /// in cache.
     crc: u32,
     crc_pos: usize,
+    /// The primitives written so far.
+    usage: CodeUsage,
 }
 
 /// Bytes of output between CRC updates.
@@ -159,7 +161,8 @@ impl<'b> SizedWriter<'b> {
     pub fn new(buf: &'b mut Vec<u8>, coding: &PrimitiveCoding, max_len: usize) -> SizedWriter<'b> {
         let start = buf.len();
         buf.resize(start + max_len, 0);
-        let mut writer = SizedWriter { buf, start, pos: 0, coding: *coding, crc: 0, crc_pos: 0 };
+        let mut writer =
+            SizedWriter { buf, start, pos: 0, coding: *coding, crc: 0, crc_pos: 0, usage: CodeUsage::new() };
         match coding {
             PrimitiveCoding::Identity => writer.put(FORMAT_BYTE),
             PrimitiveCoding::Palette(palette) => {
@@ -212,9 +215,11 @@ impl<'b> SizedWriter<'b> {
         let codes = codes(&self.coding);
         let mut pos = self.pos;
         let start = self.start;
+        let mut usage = self.usage;
         for node in nodes {
             let id = node.primitive.id();
             let code = codes.get(usize::from(id)).copied().unwrap_or(ESCAPE);
+            usage.add(code, id);
             let tag = code
                 | if node.has_children { HAS_CHILDREN } else { 0 }
                 | if node.value.is_some() { HAS_VALUE } else { 0 }
@@ -255,6 +260,7 @@ impl<'b> SizedWriter<'b> {
             };
             if !fast {
                 self.pos = pos;
+                self.usage = usage;
                 self.node_slow(tag, id, node.value)?;
                 pos = self.pos;
             }
@@ -264,7 +270,18 @@ impl<'b> SizedWriter<'b> {
             }
         }
         self.pos = pos;
+        self.usage = usage;
         Ok(())
+    }
+
+    /// The canonical coding of the nodes written so far: when it is not the one this writer
+    /// writes with, the message is not canonical and must be written again with it.
+    pub fn canonical_coding(&self) -> PrimitiveCoding {
+        let palette = match &self.coding {
+            PrimitiveCoding::Identity => &[][..],
+            PrimitiveCoding::Palette(palette) => palette.ids(),
+        };
+        self.usage.coding(palette)
     }
 
     /// [`SizedWriter::node`] for long values and the last bytes of the message.
@@ -310,7 +327,7 @@ impl<'b> SizedWriter<'b> {
 
     /// Writes the CRC after the last node and cuts the buffer there; returns the message's
     /// length in bytes.
-    pub fn finish(mut self) -> Result<usize, Error> {
+    pub fn finish(&mut self) -> Result<usize, Error> {
         if self.pos + CRC_LEN > self.buf.len() - self.start {
             return Err(self.overflow());
         }
