@@ -162,8 +162,10 @@ impl Decoder {
         let limits = self.limits;
         limits.check(Limit::Bytes, bytes.len() as u64, 0)?;
         let mut reader = Reader::new(bytes)?;
-        // Which codes the nodes use (bit 31: some escape), the escaped ids, and how many nodes
-        // have ids of 31 or more: enough to check the coding is canonical, at one OR per node.
+        // Every node takes a byte of the message, and a value no more than the message: when the
+        // limits are at least the message's length, no node can exceed them.
+        let len = bytes.len() as u64;
+        let check_each = limits.max_nodes < len || limits.max_depth < len || limits.max_value_bytes < len;
         let mut usage = CodeUsage::new();
         let mut nodes = 0u64;
         loop {
@@ -175,18 +177,19 @@ impl Decoder {
             }
             let node = reader.next_raw()?;
             nodes += 1;
-            limits.check(Limit::Nodes, nodes, node.offset)?;
-            let depth = builder.open_count() as u64 + 1;
-            limits.check(Limit::Depth, depth, node.offset)?;
-            let value = match node.value {
-                Some(value) => {
+            if check_each {
+                limits.check(Limit::Nodes, nodes, node.offset)?;
+                let depth = builder.open_count() as u64 + 1;
+                limits.check(Limit::Depth, depth, node.offset)?;
+                if let Some(value) = node.value {
                     limits.check(Limit::ValueBytes, value.len() as u64, node.offset)?;
-                    // The value and the message after it, for the builder's chunked copy.
-                    let bytes = bytes.get(node.value_offset..).unwrap_or(value);
-                    Some(ValueBytes { bytes, len: value.len() })
                 }
-                None => None,
-            };
+            }
+            let value = node.value.map(|value| {
+                // The value and what follows it, for the builder's chunked copy.
+                let bytes = bytes.get(node.value_offset..).unwrap_or(value);
+                ValueBytes { bytes, len: value.len() }
+            });
             if nodes == 1 && node.last_sibling {
                 return Err(Error::NonCanonicalRoot { offset: node.offset });
             }
@@ -197,6 +200,11 @@ impl Decoder {
         }
         if !reader.at_end() {
             return Err(Error::ExtraTree { offset: reader.offset() });
+        }
+        // Without a palette and without ids of 31 or more, identity is the only coding: the
+        // common case for small non-JSON trees, checked without building the set.
+        if !reader.has_palette() && usage.high_ids() == 0 {
+            return Ok(());
         }
         let expected = usage.coding(reader.palette());
         let canonical = match &expected {

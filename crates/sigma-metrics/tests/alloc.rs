@@ -45,6 +45,14 @@ fn counts_allocations_bytes_and_peaks() {
     assert_eq!(profile.entries().len(), 2);
     drop(kept);
 
+    // Another thread's allocations are not the measured operation's.
+    let (_, other_thread) = measure(|| {
+        std::thread::scope(|scope| {
+            scope.spawn(|| drop(vec![0u8; 100_000]));
+        });
+    });
+    assert!(other_thread.bytes < 100_000, "{other_thread:?}");
+
     reset();
     let s = snapshot();
     assert_eq!((s.allocations, s.frees, s.bytes), (0, 0, 0));

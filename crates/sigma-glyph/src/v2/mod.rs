@@ -178,6 +178,11 @@ impl CodeUsage {
         used
     }
 
+    /// Nodes whose id is 31 or more (escaped without a palette).
+    pub fn high_ids(&self) -> u64 {
+        self.high_ids
+    }
+
     /// The canonical coding for these nodes ([`choose_coding`]), given the palette the codes
     /// index.
     pub fn coding(&self, palette: &[u8]) -> PrimitiveCoding {
