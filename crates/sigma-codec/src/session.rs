@@ -399,14 +399,14 @@ impl SessionEncoder {
             self.values.begin_trial();
             self.write_delta(tree, &edit.ops);
             let delta_len = self.body.len();
-            let mut full = Vec::new();
-            self.v2.encode_into(tree, &mut full)?;
-            let use_full = full.len() <= delta_len;
+            // The full message is written only if it is the smaller (its length costs one pass).
+            let use_full = v2::encoded_len(tree) <= delta_len;
             // If the decoder will not see the delta's ops, undo what they taught the models.
             self.values.end_trial(!use_full);
             if use_full {
                 self.primitives = before;
-                self.body = full;
+                self.body.clear();
+                self.v2.encode_into(tree, &mut self.body)?;
                 FrameKind::Full
             } else {
                 FrameKind::Delta

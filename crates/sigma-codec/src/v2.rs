@@ -24,6 +24,25 @@ pub fn encode_into(tree: &Tree, buf: &mut Vec<u8>) -> Result<usize, Error> {
     Encoder::new().encode_into(tree, buf)
 }
 
+/// The length of `tree`'s v2 message, without writing it (one pass over the nodes); 0 for an empty
+/// tree, which has none.
+pub fn encoded_len(tree: &Tree) -> usize {
+    if tree.is_empty() {
+        return 0;
+    }
+    let mut usage = PrimitiveUsage::new();
+    let mut body = 0usize;
+    for node in tree.nodes() {
+        usage.add(node.primitive().id());
+        body += 1 + node.value_span().map_or(0, |(_, len)| wire::length_len(len) + len);
+    }
+    let coding = match usage.coding() {
+        PrimitiveCoding::Identity => usage.escaped() as usize,
+        PrimitiveCoding::Palette(palette) => 1 + palette.ids().len(),
+    };
+    1 + coding + body + wire::CRC_LEN
+}
+
 /// Decodes a v2 message with the default [`DecodeLimits`].
 pub fn decode(bytes: &[u8]) -> Result<Tree, Error> {
     let mut tree = Tree::new();

@@ -26,6 +26,7 @@ fn message(body: &[u8]) -> Vec<u8> {
 
 fn round_trip(tree: &Tree) -> Vec<u8> {
     let bytes = v2::encode(tree).unwrap();
+    assert_eq!(v2::encoded_len(tree), bytes.len(), "encoded_len");
     assert_eq!(v2::decode(&bytes).unwrap(), *tree);
     assert_eq!(sigma_codec::decode(&bytes).unwrap(), *tree);
     bytes
@@ -197,6 +198,7 @@ proptest! {
     #[test]
     fn arbitrary_trees_round_trip(tree in trees(TreeConfig { max_steps: 300, v1_safe: false })) {
         let bytes = v2::encode(&tree).unwrap();
+        prop_assert_eq!(v2::encoded_len(&tree), bytes.len());
         prop_assert_eq!(v2::decode(&bytes).unwrap(), tree);
     }
 
