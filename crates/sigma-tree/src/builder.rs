@@ -108,6 +108,7 @@ impl TreeBuilder {
 
     /// A builder that refills `tree` and reuses `stack` for its open nodes (see
     /// [`TreeBuilder::into_parts`]): no allocation once both have grown large enough.
+    #[inline]
     pub fn reuse_parts(tree: Tree, mut stack: BuilderStack) -> TreeBuilder {
         let Tree { mut nodes, values } = tree;
         nodes.clear();
@@ -338,6 +339,7 @@ impl TreeBuilder {
 
     /// As [`TreeBuilder::finish`], into `tree` (its old contents dropped) and giving the open-node
     /// stack back for reuse. On error `tree` is left empty, keeping its allocations.
+    #[inline]
     pub fn finish_into(self, tree: &mut Tree, stack: &mut BuilderStack) -> Result<(), Error> {
         let TreeBuilder { nodes, values, open, unchecked, split_char } = self;
         let open_count = open.0.len();

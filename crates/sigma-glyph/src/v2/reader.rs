@@ -78,6 +78,7 @@ pub struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// Checks length, format byte and CRC, then reads the palette.
+    #[inline]
     pub fn new(message: &'a [u8]) -> Result<Reader<'a>, Error> {
         let len = message.len();
         if len < MIN_MESSAGE_LEN {
