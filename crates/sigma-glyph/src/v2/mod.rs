@@ -178,6 +178,21 @@ impl CodeUsage {
         used
     }
 
+    /// Adds what a loop gathered in registers: a mask of codes used and a count of nodes with
+    /// ids of 31 or more (escaped ids go in with [`CodeUsage::add_escaped`]).
+    #[inline]
+    pub fn merge(&mut self, codes: u32, high_ids: u64) {
+        self.codes |= codes;
+        self.high_ids += high_ids;
+    }
+
+    /// Records an id written in full after an escape.
+    #[inline]
+    pub fn add_escaped(&mut self, id: u8) {
+        self.codes |= 1 << ESCAPE;
+        self.escaped_ids.insert(sigma_primitives::Primitive::new(id));
+    }
+
     /// Nodes whose id is 31 or more (escaped without a palette).
     pub fn high_ids(&self) -> u64 {
         self.high_ids

@@ -215,11 +215,17 @@ impl<'b> SizedWriter<'b> {
         let codes = codes(&self.coding);
         let mut pos = self.pos;
         let start = self.start;
-        let mut usage = self.usage;
+        // What the nodes use, in registers (escaped ids, rare, go straight to `self.usage`).
+        let mut codes_used = 0u32;
+        let mut high_ids = 0u64;
         for node in nodes {
             let id = node.primitive.id();
             let code = codes.get(usize::from(id)).copied().unwrap_or(ESCAPE);
-            usage.add(code, id);
+            codes_used |= 1 << (code & CODE_MASK);
+            high_ids += u64::from(id >= ESCAPE);
+            if code == ESCAPE {
+                self.usage.add_escaped(id);
+            }
             let tag = code
                 | if node.has_children { HAS_CHILDREN } else { 0 }
                 | if node.value.is_some() { HAS_VALUE } else { 0 }
@@ -260,8 +266,11 @@ impl<'b> SizedWriter<'b> {
             };
             if !fast {
                 self.pos = pos;
-                self.usage = usage;
-                self.node_slow(tag, id, node.value)?;
+                let slow = self.node_slow(tag, id, node.value);
+                if slow.is_err() {
+                    self.usage.merge(codes_used, high_ids);
+                    return slow;
+                }
                 pos = self.pos;
             }
             if pos - self.crc_pos >= CRC_BLOCK {
@@ -270,7 +279,7 @@ impl<'b> SizedWriter<'b> {
             }
         }
         self.pos = pos;
-        self.usage = usage;
+        self.usage.merge(codes_used, high_ids);
         Ok(())
     }
 
