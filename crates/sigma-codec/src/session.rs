@@ -20,7 +20,7 @@
 use std::sync::Arc;
 
 use sigma_delta::hash::shape_hashes;
-use sigma_delta::{Context, ContextConfig, Op, describe};
+use sigma_delta::{Context, ContextConfig, Op, describe_subtrees};
 use sigma_glyph::v2::crc32c;
 use sigma_primitives::Primitive;
 use sigma_tree::{Tree, TreeBuilder};
@@ -384,7 +384,7 @@ impl SessionEncoder {
             self.header_written = true;
         }
         let seq = self.context.next_seq();
-        let mut edit = describe(&self.context, tree);
+        let mut edit = describe_subtrees(&self.context, tree);
         let hashes = std::mem::take(&mut edit.hashes);
         if self.codebook.is_some() {
             shape_hashes(tree, &mut self.shapes, &mut self.shape_stack);

@@ -62,10 +62,21 @@ impl Edit<'_> {
     }
 }
 
+/// As [`describe`], without looking the values up in the value table: every value is a
+/// [`ValueOp::Literal`]. For callers that choose how to send each value themselves (a session
+/// encoder predicts most values and looks up only the rest), so that no value is looked up twice.
+pub fn describe_subtrees<'t>(context: &Context, tree: &'t Tree) -> Edit<'t> {
+    describe_with(context, tree, false)
+}
+
 /// Describes `tree` against `context`: greedily from the root, each subtree that occurs in context
 /// becomes one reference; every other node is sent, its value as a back-reference when the
 /// context has seen it.
 pub fn describe<'t>(context: &Context, tree: &'t Tree) -> Edit<'t> {
+    describe_with(context, tree, true)
+}
+
+fn describe_with<'t>(context: &Context, tree: &'t Tree, look_up_values: bool) -> Edit<'t> {
     let mut hashes = Vec::new();
     subtree_hashes(tree, &mut hashes, &mut Vec::new());
     let root_hash = hashes.first().copied().unwrap_or_default();
@@ -90,7 +101,10 @@ pub fn describe<'t>(context: &Context, tree: &'t Tree) -> Edit<'t> {
         }
         let value = match node.value() {
             None => ValueOp::None,
-            Some(v) => context.values().distance(v).map_or(ValueOp::Literal(v), ValueOp::Ref),
+            Some(v) if look_up_values => {
+                context.values().distance(v).map_or(ValueOp::Literal(v), ValueOp::Ref)
+            }
+            Some(v) => ValueOp::Literal(v),
         };
         edit.ops.push(Op::Node { node: index, value });
         index += 1;
@@ -106,6 +120,31 @@ mod tests {
 
     fn doc(json: &str) -> Tree {
         Tree::from_json_document(json).unwrap()
+    }
+
+    #[test]
+    fn describe_subtrees_leaves_values_to_the_caller() {
+        let mut context = Context::new(ContextConfig::default());
+        context.push(doc(r#"{"user":{"id":7,"name":"ann"},"text":"hello"}"#));
+        let next = doc(r#"{"user":{"id":7,"name":"ann"},"text":"bye"}"#);
+        let (full, bare) = (describe(&context, &next), describe_subtrees(&context, &next));
+        assert_eq!(full.hashes, bare.hashes);
+        assert_eq!(full.ops.len(), bare.ops.len());
+        for (a, b) in full.ops.iter().zip(&bare.ops) {
+            match (a, b) {
+                (Op::Subtree { .. }, Op::Subtree { .. }) => assert_eq!(a, b),
+                (
+                    Op::Node { node: x, value: ValueOp::Ref(_) },
+                    Op::Node { node: y, value: ValueOp::Literal(v) },
+                ) => {
+                    assert_eq!(x, y);
+                    assert_eq!(next.node(*y).and_then(|n| n.value()), Some(*v));
+                }
+                _ => assert_eq!(a, b),
+            }
+        }
+        assert!(full.ops.iter().any(|op| matches!(op, Op::Node { value: ValueOp::Ref(_), .. })));
+        assert!(!bare.ops.iter().any(|op| matches!(op, Op::Node { value: ValueOp::Ref(_), .. })));
     }
 
     #[test]

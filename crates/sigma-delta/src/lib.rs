@@ -37,6 +37,6 @@ mod values;
 
 pub use context::{Context, ContextConfig, Entry, SubtreeLocation};
 pub use delta::PrimitiveDelta;
-pub use edit::{Edit, Op, ValueOp, describe};
+pub use edit::{Edit, Op, ValueOp, describe, describe_subtrees};
 pub use similar::{Match, SimilarityIndex};
 pub use values::ValueTable;
