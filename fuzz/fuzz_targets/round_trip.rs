@@ -1,5 +1,6 @@
 //! Arbitrary trees (built from the input as a list of steps) round-trip through v2 always, and
-//! through v1 whenever v1 accepts them; v2 is smaller than v1 whenever both hold the tree.
+//! through v1 whenever v1 accepts them; v2 is smaller than v1 whenever both hold the tree; a reused
+//! v2 encoder writes the same bytes whatever it encoded before.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -31,7 +32,20 @@ fuzz_target!(|data: &[u8]| {
     }
     let Ok(tree) = builder.finish() else { return };
     let v2_bytes = v2::encode(&tree).expect("v2 holds every tree");
+    assert_eq!(v2::encoded_len(&tree), v2_bytes.len());
     assert_eq!(v2::decode(&v2_bytes).expect("v2 decodes what it encodes"), tree);
+    // An encoder that last wrote another kind of tree guesses the wrong coding first: the bytes
+    // must be the same.
+    let json = sigma_tree::Tree::from_json_document(r#"{"a":[1,"x",null,true]}"#).expect("primer");
+    let balanced = sigma_tree::samples::balanced(40);
+    for primer in [&json, &balanced] {
+        let mut encoder = v2::Encoder::new();
+        let mut buf = Vec::new();
+        encoder.encode_into(primer, &mut buf).expect("primer");
+        buf.clear();
+        encoder.encode_into(&tree, &mut buf).expect("v2 holds every tree");
+        assert_eq!(buf, v2_bytes);
+    }
     if let Ok(v1_bytes) = v1::encode(&tree) {
         assert_eq!(v1::decode(&v1_bytes).expect("v1 decodes what it encodes"), tree);
         assert!(v2_bytes.len() < v1_bytes.len());

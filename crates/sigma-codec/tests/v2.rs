@@ -199,6 +199,15 @@ proptest! {
     fn arbitrary_trees_round_trip(tree in trees(TreeConfig { max_steps: 300, v1_safe: false })) {
         let bytes = v2::encode(&tree).unwrap();
         prop_assert_eq!(v2::encoded_len(&tree), bytes.len());
+        // A reused encoder starts from the last tree's coding (a palette, or none): same bytes.
+        for primer in [Tree::from_json_document(r#"{"a":[1,"x",null,true]}"#).unwrap(), samples::balanced(40)] {
+            let mut encoder = v2::Encoder::new();
+            let mut buf = Vec::new();
+            encoder.encode_into(&primer, &mut buf).unwrap();
+            buf.clear();
+            encoder.encode_into(&tree, &mut buf).unwrap();
+            prop_assert_eq!(&buf, &bytes);
+        }
         prop_assert_eq!(v2::decode(&bytes).unwrap(), tree);
     }
 
