@@ -218,13 +218,17 @@ impl<'b> SizedWriter<'b> {
         // What the nodes use, in registers (escaped ids, rare, go straight to `self.usage`).
         let mut codes_used = 0u32;
         let mut high_ids = 0u64;
+        // Escaped ids, marked by plain stores (no read, no branch: escaped and plain ids mix
+        // unpredictably); unescaped nodes mark the spare last slot.
+        let mut escaped_seen = [false; 257];
         for node in nodes {
             let id = node.primitive.id();
             let code = codes.get(usize::from(id)).copied().unwrap_or(ESCAPE);
             codes_used |= 1 << (code & CODE_MASK);
             high_ids += u64::from(id >= ESCAPE);
-            if code == ESCAPE {
-                self.usage.add_escaped(id);
+            let mark = if code == ESCAPE { usize::from(id) } else { 256 };
+            if let Some(slot) = escaped_seen.get_mut(mark) {
+                *slot = true;
             }
             let tag = code
                 | if node.has_children { HAS_CHILDREN } else { 0 }
@@ -268,7 +272,7 @@ impl<'b> SizedWriter<'b> {
                 self.pos = pos;
                 let slow = self.node_slow(tag, id, node.value);
                 if slow.is_err() {
-                    self.usage.merge(codes_used, high_ids);
+                    self.merge_usage(codes_used, high_ids, &escaped_seen);
                     return slow;
                 }
                 pos = self.pos;
@@ -279,8 +283,18 @@ impl<'b> SizedWriter<'b> {
             }
         }
         self.pos = pos;
-        self.usage.merge(codes_used, high_ids);
+        self.merge_usage(codes_used, high_ids, &escaped_seen);
         Ok(())
+    }
+
+    /// Adds a `nodes` loop's findings to the usage.
+    fn merge_usage(&mut self, codes_used: u32, high_ids: u64, escaped_seen: &[bool; 257]) {
+        self.usage.merge(codes_used, high_ids);
+        if codes_used & (1 << ESCAPE) != 0 {
+            for (id, _) in escaped_seen.iter().enumerate().take(256).filter(|(_, seen)| **seen) {
+                self.usage.add_escaped(id as u8);
+            }
+        }
     }
 
     /// The canonical coding of the nodes written so far: when it is not the one this writer
