@@ -248,4 +248,22 @@ mod tests {
         assert_eq!(context.find_subtree(stored_hash, &other, 0), None);
         assert_eq!(context.find_subtree(h[0], &other, 0), None);
     }
+
+    #[test]
+    fn a_context_without_index_keeps_trees_and_values_only() {
+        let mut indexed = Context::new(ContextConfig::default());
+        let mut bare = Context::without_index(ContextConfig::default());
+        let a = tree(r#"{"user":{"id":1,"name":"ann"}}"#);
+        indexed.push(a.clone());
+        bare.push(a.clone());
+        let h = hashes(&a);
+        assert!(indexed.find_subtree(h[1], &a, 1).is_some());
+        assert_eq!(bare.find_subtree(h[1], &a, 1), None);
+        assert_eq!(bare.find_tree(h[0], &a), None);
+        // Both hold the same trees and number the same values: a decoder follows an encoder.
+        assert_eq!(bare.get(0).map(|e| &e.tree), Some(&a));
+        for value in ["user", "id", "1", "name", "ann"] {
+            assert_eq!(bare.values().distance(value), indexed.values().distance(value), "{value}");
+        }
+    }
 }

@@ -522,4 +522,37 @@ mod tests {
         b.close().unwrap();
         assert_eq!(b.finish().unwrap().to_string(), r#"ENTITY "é" [STRING]"#);
     }
+
+    #[test]
+    fn preorder_nodes_build_the_same_tree_and_say_when_it_is_complete() {
+        // FUNCTION "f" [PARAMETER "x" [VARIABLE "r"], PARAMETER "y"], as a pre-order format lists it.
+        let steps: [(Primitive, &[u8], bool, bool); 4] = [
+            (Primitive::FUNCTION, b"f", true, false),
+            (Primitive::PARAMETER, b"x", true, false),
+            (Primitive::VARIABLE, b"r", false, true),
+            (Primitive::PARAMETER, b"y", false, true),
+        ];
+        let mut b = TreeBuilder::new();
+        let complete: Vec<bool> = steps
+            .iter()
+            .map(|&(p, v, children, last)| {
+                b.preorder_node(p, Some(ValueBytes::exact(v)), children, last).unwrap()
+            })
+            .collect();
+        assert_eq!(complete, [false, false, false, true]);
+        let tree = b.finish().unwrap();
+        assert_eq!(tree.to_string(), r#"FUNCTION "f" [PARAMETER "x" [VARIABLE "r"], PARAMETER "y"]"#);
+        let last: Vec<bool> = tree.nodes().map(|n| n.is_last_sibling()).collect();
+        assert_eq!(last, [false, false, true, true]);
+
+        // A lone leaf is complete at once; a last-sibling bit with nothing open closes nothing.
+        let mut b = TreeBuilder::new();
+        assert_eq!(b.preorder_node(Primitive::ENTITY, None, false, true), Ok(true));
+        assert_eq!(b.preorder_node(Primitive::ENTITY, None, false, false), Err(Error::SecondRoot));
+        // A composite never closed is left open for `finish` to refuse.
+        let mut b = TreeBuilder::new();
+        assert_eq!(b.preorder_node(Primitive::LIST, None, true, false), Ok(false));
+        assert_eq!(b.preorder_node(Primitive::ENTITY, None, false, false), Ok(false));
+        assert_eq!(b.finish().unwrap_err(), Error::Unclosed { open: 1 });
+    }
 }
