@@ -22,67 +22,38 @@ pub(crate) fn run() -> Result<(), String> {
     );
     let mut entries = Vec::new();
     for (name, tree) in fixture_trees(&root)? {
-        let fail = |e: sigma_codec::Error| format!("{name}: {e}");
         let mut rows = Vec::new();
-        // v2: a fresh encoder, buffer, decoder and tree, then all reused.
-        let mut encoder = v2::Encoder::new();
-        let mut buf = Vec::new();
-        let mut decoder = v2::Decoder::new(DecodeLimits::DEFAULT);
-        let mut decoded = Tree::new();
-        let (first_encode, u1) = measure(|| encoder.encode_into(&tree, &mut buf));
-        first_encode.map_err(fail)?;
-        let (again, u2) = measure(|| {
-            buf.clear();
-            encoder.encode_into(&tree, &mut buf)
-        });
-        again.map_err(fail)?;
-        let (first_decode, u3) = measure(|| decoder.decode_into(&buf, &mut decoded));
-        first_decode.map_err(fail)?;
-        let (again, u4) = measure(|| decoder.decode_into(&buf, &mut decoded));
-        again.map_err(fail)?;
-        if decoded != tree {
-            return Err(format!("{name}: decoded tree differs"));
-        }
-        rows.extend([
-            ("v2 encode, first", u1),
-            ("v2 encode, reused", u2),
-            ("v2 decode, first", u3),
-            ("v2 decode, reused", u4),
-        ]);
+        let mut v2_encoder = v2::Encoder::new();
+        let mut v2_decoder = v2::Decoder::new(DecodeLimits::DEFAULT);
+        profile_format(
+            &tree,
+            "v2",
+            |buf| v2_encoder.encode_into(&tree, buf),
+            |bytes, out| v2_decoder.decode_into(bytes, out),
+            &mut rows,
+        )
+        .map_err(|e| format!("{name}: {e}"))?;
         // v1, where it holds the tree.
-        let mut v1_buf = Vec::new();
-        let (first_encode, u1) = measure(|| v1::encode_into(&tree, &mut v1_buf));
-        if first_encode.is_ok() {
-            let (again, u2) = measure(|| {
-                v1_buf.clear();
-                v1::encode_into(&tree, &mut v1_buf)
-            });
-            again.map_err(fail)?;
+        if v1::encode(&tree).is_ok() {
             let mut v1_decoder = v1::Decoder::new(DecodeLimits::DEFAULT);
-            let mut decoded = Tree::new();
-            let (first_decode, u3) = measure(|| v1_decoder.decode_into(&v1_buf, &mut decoded));
-            first_decode.map_err(fail)?;
-            let (again, u4) = measure(|| v1_decoder.decode_into(&v1_buf, &mut decoded));
-            again.map_err(fail)?;
-            if decoded != tree {
-                return Err(format!("{name}: v1 decoded tree differs"));
-            }
-            rows.extend([
-                ("v1 encode, first", u1),
-                ("v1 encode, reused", u2),
-                ("v1 decode, first", u3),
-                ("v1 decode, reused", u4),
-            ]);
+            profile_format(
+                &tree,
+                "v1",
+                |buf| v1::encode_into(&tree, buf),
+                |bytes, out| v1_decoder.decode_into(bytes, out),
+                &mut rows,
+            )
+            .map_err(|e| format!("{name}: {e}"))?;
         }
         for (operation, usage) in rows {
             table.row(vec![
                 Cell::Text(name.clone()),
-                Cell::Text(operation.to_owned()),
+                Cell::Text(operation.clone()),
                 Cell::Int(usage.allocations),
                 Cell::Int(usage.bytes),
                 Cell::Int(usage.peak_above_start),
             ]);
-            entries.push(entry(&name, operation, usage));
+            entries.push(entry(&name, &operation, usage));
         }
     }
     println!("{}", table.to_text());
@@ -92,6 +63,39 @@ pub(crate) fn run() -> Result<(), String> {
     let text = serde_json::to_string_pretty(&json!({ "profile": entries })).map_err(|e| e.to_string())?;
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("wrote {}", path.display());
+    Ok(())
+}
+
+/// One format's rows: encode into a fresh buffer, then into the same buffer again; decode into a
+/// fresh tree, then into the same tree again (the encoder and decoder are the caller's, fresh).
+fn profile_format(
+    tree: &Tree,
+    format: &str,
+    mut encode: impl FnMut(&mut Vec<u8>) -> Result<usize, sigma_codec::Error>,
+    mut decode: impl FnMut(&[u8], &mut Tree) -> Result<(), sigma_codec::Error>,
+    rows: &mut Vec<(String, Usage)>,
+) -> Result<(), String> {
+    let mut buf = Vec::new();
+    let mut decoded = Tree::new();
+    let (first_encode, u1) = measure(|| encode(&mut buf));
+    first_encode.map_err(|e| e.to_string())?;
+    let (again, u2) = measure(|| {
+        buf.clear();
+        encode(&mut buf)
+    });
+    again.map_err(|e| e.to_string())?;
+    let (first_decode, u3) = measure(|| decode(&buf, &mut decoded));
+    first_decode.map_err(|e| e.to_string())?;
+    let (again, u4) = measure(|| decode(&buf, &mut decoded));
+    again.map_err(|e| e.to_string())?;
+    if decoded != *tree {
+        return Err(format!("{format} decoded tree differs"));
+    }
+    for (operation, usage) in
+        [("encode, first", u1), ("encode, reused", u2), ("decode, first", u3), ("decode, reused", u4)]
+    {
+        rows.push((format!("{format} {operation}"), usage));
+    }
     Ok(())
 }
 

@@ -53,19 +53,16 @@ pub fn decode(bytes: &[u8]) -> Result<Tree, Error> {
 /// A v2 encoder. It remembers the primitive coding of the last tree it encoded: related trees
 /// (a stream of messages, the same tree again) mostly share it, and then one pass over the nodes
 /// writes the message. Encoding into a reused buffer allocates nothing.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Encoder {
-    /// The coding of the last tree encoded: the guess for the next.
-    last_coding: Option<PrimitiveCoding>,
+    /// The coding of the last tree encoded (identity before the first): the guess for the next.
+    last_coding: PrimitiveCoding,
 }
 
-/// The primitive coding of `tree`, from a pass over its nodes.
-fn coding_of(tree: &Tree) -> PrimitiveCoding {
-    let mut usage = PrimitiveUsage::new();
-    for node in tree.nodes() {
-        usage.add(node.primitive().id());
+impl Default for Encoder {
+    fn default() -> Encoder {
+        Encoder { last_coding: PrimitiveCoding::Identity }
     }
-    usage.coding()
 }
 
 /// A bound on `tree`'s v2 length, from its node count and value bytes alone: per node a tag and
@@ -89,15 +86,12 @@ impl Encoder {
             return Err(Error::EmptyTree);
         }
         let start = buf.len();
-        // Write with the last tree's coding while gathering this one's; if they differ (a
-        // first call, a different kind of tree), write again with the right one. The bytes are
-        // the canonical ones either way.
-        let guess = match self.last_coding {
-            Some(coding) => coding,
-            None => coding_of(tree),
-        };
+        // Write with the last tree's coding while gathering this one's; if they differ (the
+        // first tree that wants a palette, a different kind of tree), write again with the right
+        // one. The bytes are the canonical ones either way.
+        let guess = self.last_coding;
         let (written, coding) = write(tree, buf, &guess);
-        self.last_coding = Some(coding);
+        self.last_coding = coding;
         let written = if coding == guess {
             written
         } else {

@@ -207,7 +207,7 @@ impl TreeBuilder {
     #[inline]
     pub fn open(&mut self, primitive: Primitive, value: Option<&str>) -> Result<usize, Error> {
         let index = self.push(primitive, value.map(|v| ValueBytes::exact(v.as_bytes())))?;
-        self.open.0.push(Open { index, latest_child: NO_CHILD, last_sibling: false });
+        self.push_open(index, false);
         Ok(index as usize)
     }
 
@@ -228,8 +228,26 @@ impl TreeBuilder {
     ) -> Result<usize, Error> {
         self.note_unchecked(value);
         let index = self.push(primitive, value)?;
-        self.open.0.push(Open { index, latest_child: NO_CHILD, last_sibling: false });
+        self.push_open(index, false);
         Ok(index as usize)
+    }
+
+    /// Makes node `index` the innermost open node.
+    #[inline]
+    fn push_open(&mut self, index: u32, last_sibling: bool) {
+        self.open.0.push(Open { index, latest_child: NO_CHILD, last_sibling });
+    }
+
+    /// Completes `open`'s subtree: its size, and the last-sibling flag of its latest child.
+    #[inline]
+    fn complete(&mut self, open: Open) {
+        let size = self.nodes.len() - open.index as usize;
+        if let Some(node) = self.nodes.get_mut(open.index as usize) {
+            node.size = size as u32;
+        }
+        if let Some(child) = self.nodes.get_mut(open.latest_child as usize) {
+            child.flags |= Node::LAST_SIBLING;
+        }
     }
 
     /// As [`TreeBuilder::leaf`], with a value checked by [`TreeBuilder::finish`] (see
@@ -270,19 +288,13 @@ impl TreeBuilder {
         self.note_unchecked(value);
         let index = self.push(primitive, value)?;
         if has_children {
-            self.open.0.push(Open { index, latest_child: NO_CHILD, last_sibling });
+            self.push_open(index, last_sibling);
             return Ok(false);
         }
         let mut closes_parent = last_sibling;
         while closes_parent {
             let Some(open) = self.open.0.pop() else { break };
-            let size = self.nodes.len() - open.index as usize;
-            if let Some(node) = self.nodes.get_mut(open.index as usize) {
-                node.size = size as u32;
-            }
-            if let Some(child) = self.nodes.get_mut(open.latest_child as usize) {
-                child.flags |= Node::LAST_SIBLING;
-            }
+            self.complete(open);
             closes_parent = open.last_sibling;
         }
         Ok(self.open.0.is_empty())
@@ -292,13 +304,7 @@ impl TreeBuilder {
     #[inline]
     pub fn close(&mut self) -> Result<(), Error> {
         let open = self.open.0.pop().ok_or(Error::NothingToClose)?;
-        let size = self.nodes.len() - open.index as usize;
-        if let Some(node) = self.nodes.get_mut(open.index as usize) {
-            node.size = size as u32;
-        }
-        if let Some(child) = self.nodes.get_mut(open.latest_child as usize) {
-            child.flags |= Node::LAST_SIBLING;
-        }
+        self.complete(open);
         Ok(())
     }
 

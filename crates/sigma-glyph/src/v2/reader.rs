@@ -45,8 +45,6 @@ pub struct RawNode<'a> {
     pub offset: usize,
     /// The primitive.
     pub primitive: Primitive,
-    /// Whether the id was written in full after the tag.
-    pub escaped: bool,
     /// The tag's primitive code (0–30: an identity or palette code; 31: escaped).
     pub code: u8,
     /// The value's bytes, if the has-value bit is set.
@@ -217,7 +215,7 @@ impl<'a> Reader<'a> {
         Ok(Node {
             offset: raw.offset,
             primitive: raw.primitive,
-            escaped: raw.escaped,
+            escaped: raw.code == ESCAPE,
             value,
             has_children: raw.has_children,
             last_sibling: raw.last_sibling,
@@ -251,7 +249,6 @@ impl<'a> Reader<'a> {
         Ok(RawNode {
             offset,
             primitive: Primitive::new(id),
-            escaped,
             code,
             value,
             value_offset,
