@@ -7,8 +7,13 @@
 //! is versioned and checksummed, and its content hash is recorded in every stream that uses it,
 //! so a stream cannot be decoded against the wrong codebook.
 //!
+//! It also holds a *sample*: the last bytes a session wrote while training (its delta frames'
+//! bodies, before coding), which primes the byte model of every session that uses the codebook,
+//! as a zstd dictionary primes zstd.
+//!
 //! ```text
-//! file    = "ΣCB" 0x01 | pattern count (1 byte, ≤ 128) | pattern* | CRC-32C of all before (u32 BE)
+//! file    = "ΣCB" 0x02 | pattern count (1 byte, ≤ 128) | pattern* | sample length (varint)
+//!           | sample | CRC-32C of all before (u32 BE)
 //! pattern = node count (varint) | node*
 //! node    = kind (1 byte: bit 0 has children, bits 2-1 value: 0 none, 1 fixed, 2 hole)
 //!           | primitive id | subtree size (varint) | [fixed value: length varint, UTF-8]
@@ -26,7 +31,10 @@ use crate::Error;
 /// The file's first four bytes: "ΣCB" in UTF-8 is five bytes, so: 0xCE 0xA3 'C' 'B', then the
 /// version.
 const MAGIC: [u8; 4] = [0xCE, 0xA3, b'C', b'B'];
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
+/// The most bytes of sample a codebook keeps (priming a session's model costs about 0.1 µs a
+/// byte, once per session).
+pub const MAX_SAMPLE: usize = 32 * 1024;
 /// The most patterns: one per learned primitive Σ128–Σ255.
 pub const MAX_PATTERNS: usize = 128;
 /// Subtrees smaller than this are not worth a pattern (a node op costs about a byte per node).
@@ -91,6 +99,8 @@ pub struct Codebook {
     patterns: Vec<Pattern>,
     /// Shape hash → pattern numbers with that shape.
     by_shape: HashMap<u64, Vec<u8>>,
+    /// Bytes that prime a session's byte model.
+    sample: Vec<u8>,
     hash: u64,
 }
 
@@ -108,9 +118,18 @@ fn bad(offset: usize, reason: &'static str) -> Error {
 
 impl Codebook {
     /// A codebook of these patterns (at most 128; more are dropped).
-    pub fn new(mut patterns: Vec<Pattern>) -> Codebook {
+    pub fn new(patterns: Vec<Pattern>) -> Codebook {
+        Codebook::with_sample(patterns, Vec::new())
+    }
+
+    /// A codebook of these patterns (at most 128; more are dropped) and this sample (its last
+    /// [`MAX_SAMPLE`] bytes).
+    pub fn with_sample(mut patterns: Vec<Pattern>, mut sample: Vec<u8>) -> Codebook {
         patterns.truncate(MAX_PATTERNS);
-        let mut codebook = Codebook { patterns, by_shape: HashMap::new(), hash: 0 };
+        if sample.len() > MAX_SAMPLE {
+            sample.drain(..sample.len() - MAX_SAMPLE);
+        }
+        let mut codebook = Codebook { patterns, by_shape: HashMap::new(), sample, hash: 0 };
         for (number, pattern) in codebook.patterns.iter().enumerate() {
             let shape = shape_of(pattern);
             codebook.by_shape.entry(shape).or_default().push(number as u8);
@@ -122,6 +141,11 @@ impl Codebook {
     /// The patterns; pattern `k` is primitive Σ(128 + k).
     pub fn patterns(&self) -> &[Pattern] {
         &self.patterns
+    }
+
+    /// The bytes that prime the byte model of sessions using this codebook.
+    pub fn sample(&self) -> &[u8] {
+        &self.sample
     }
 
     /// The content hash streams record.
@@ -142,8 +166,16 @@ impl Codebook {
     /// Learns up to `max_patterns` patterns from `samples`: every subtree shape that occurs at
     /// least twice, its leaf values fixed where they never varied, ranked by the bytes it would
     /// save (occurrences × (nodes − holes − 2)), best first; ties by shape hash, so training is
-    /// deterministic.
+    /// deterministic. Then encodes the samples in a session with those patterns and keeps the
+    /// last [`MAX_SAMPLE`] bytes of its delta bodies as the sample.
     pub fn train(samples: &[Tree], max_patterns: usize) -> Codebook {
+        let patterns = Codebook::train_patterns(samples, max_patterns);
+        let with_patterns = std::sync::Arc::new(Codebook::new(patterns.clone()));
+        let sample = crate::session::SessionEncoder::sample_bodies(with_patterns, samples, MAX_SAMPLE);
+        Codebook::with_sample(patterns, sample)
+    }
+
+    fn train_patterns(samples: &[Tree], max_patterns: usize) -> Vec<Pattern> {
         struct Group {
             first: (usize, usize),
             count: usize,
@@ -213,7 +245,7 @@ impl Codebook {
             })
             .collect();
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        Codebook::new(ranked.into_iter().take(max_patterns.min(MAX_PATTERNS)).map(|(_, _, p)| p).collect())
+        ranked.into_iter().take(max_patterns.min(MAX_PATTERNS)).map(|(_, _, p)| p).collect()
     }
 
     /// The codebook file.
@@ -238,6 +270,8 @@ impl Codebook {
                 }
             }
         }
+        put_varint(&mut out, self.sample.len() as u64);
+        out.extend_from_slice(&self.sample);
         let crc = crc32c(&out);
         out.extend_from_slice(&crc.to_be_bytes());
         out
@@ -249,8 +283,12 @@ impl Codebook {
         if bytes.get(..4) != Some(&MAGIC[..]) {
             return Err(bad(0, "not a ΣLANG codebook (bad magic)"));
         }
-        if bytes.get(4) != Some(&VERSION) {
-            return Err(bad(4, "unsupported codebook version"));
+        match bytes.get(4) {
+            Some(&VERSION) => {}
+            Some(1) => {
+                return Err(bad(4, "codebook version 1 has no sample for the byte model: train it again"));
+            }
+            _ => return Err(bad(4, "unsupported codebook version")),
         }
         let body_len =
             bytes.len().checked_sub(4).filter(|&n| n >= 6).ok_or(bad(bytes.len(), "codebook cut short"))?;
@@ -324,10 +362,17 @@ impl Codebook {
             }
             patterns.push(Pattern { nodes });
         }
-        if pos != body.len() {
-            return Err(bad(pos, "bytes after the last pattern"));
+        let at = pos;
+        let sample_len = usize::try_from(varint(&mut pos)?).map_err(|_| bad(at, "sample too long"))?;
+        if sample_len > MAX_SAMPLE {
+            return Err(bad(at, "sample longer than a codebook keeps"));
         }
-        Ok(Codebook::new(patterns))
+        let sample = body.get(pos..pos + sample_len).ok_or(bad(pos, "codebook cut short"))?.to_vec();
+        pos += sample_len;
+        if pos != body.len() {
+            return Err(bad(pos, "bytes after the sample"));
+        }
+        Ok(Codebook::with_sample(patterns, sample))
     }
 }
 

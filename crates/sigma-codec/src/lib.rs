@@ -40,6 +40,7 @@ struct ReadmeDoctests;
 
 pub mod batch;
 pub mod codebook;
+mod entropy;
 mod error;
 pub mod inspect;
 mod limits;

@@ -5,7 +5,7 @@
 mod common;
 
 use common::fixtures;
-use sigma_codec::session::{FrameKind, SessionConfig, decode_stream, encode_stream};
+use sigma_codec::session::{BodyCoding, FrameKind, SessionConfig, decode_stream, encode_stream};
 use sigma_codec::{DecodeLimits, Error};
 use sigma_tree::Tree;
 
@@ -22,26 +22,46 @@ fn messages(file: &str, key: &str) -> Vec<Tree> {
 }
 
 fn round_trip(trees: &[Tree]) -> Vec<u8> {
-    let bytes = encode_stream(trees, SessionConfig::default()).unwrap();
+    round_trip_with(trees, SessionConfig::default())
+}
+
+fn round_trip_with(trees: &[Tree], config: SessionConfig) -> Vec<u8> {
+    let bytes = encode_stream(trees, config).unwrap();
     let frames = decode_stream(&bytes, DecodeLimits::DEFAULT).unwrap();
     assert_eq!(frames.len(), trees.len());
     for (i, (frame, tree)) in frames.iter().zip(trees).enumerate() {
         assert_eq!(frame.seq, i as u64);
         assert_eq!(&frame.tree, tree, "message {i}");
     }
-    assert_eq!(encode_stream(trees, SessionConfig::default()).unwrap(), bytes, "deterministic");
+    assert_eq!(encode_stream(trees, config).unwrap(), bytes, "deterministic");
     bytes
+}
+
+fn plain() -> SessionConfig {
+    SessionConfig { coding: BodyCoding::Plain, ..SessionConfig::default() }
 }
 
 #[test]
 fn corpus_streams_round_trip_and_shrink() {
     for (file, key) in [("corpus/twitter.json", "statuses"), ("corpus/citm_catalog.json", "performances")] {
         let trees = messages(file, key);
-        let stream = round_trip(&trees);
+        let plain = round_trip_with(&trees, plain());
         let standalone: usize = trees.iter().map(|t| sigma_codec::v2::encode(t).unwrap().len()).sum();
-        assert!(stream.len() < standalone, "{file}: {} >= {standalone}", stream.len());
-        let frames = decode_stream(&stream, DecodeLimits::DEFAULT).unwrap();
+        assert!(plain.len() < standalone, "{file}: {} >= {standalone}", plain.len());
+        let frames = decode_stream(&plain, DecodeLimits::DEFAULT).unwrap();
         assert!(frames.iter().any(|f| f.kind == FrameKind::Delta), "{file}");
+        assert!(frames.iter().all(|f| f.kind != FrameKind::Coded), "{file}");
+
+        // The default codes every delta with the byte model: much smaller again.
+        let modeled = round_trip(&trees);
+        let frames = decode_stream(&modeled, DecodeLimits::DEFAULT).unwrap();
+        assert!(frames.iter().all(|f| matches!(f.kind, FrameKind::Coded | FrameKind::Repeat)), "{file}");
+        assert!(
+            modeled.len() * 3 < plain.len() * 2,
+            "{file}: modeled {} vs plain {}",
+            modeled.len(),
+            plain.len()
+        );
     }
 }
 
