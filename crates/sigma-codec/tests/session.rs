@@ -152,3 +152,92 @@ fn a_codebook_trained_on_the_first_half_shrinks_the_second() {
         );
     }
 }
+
+#[test]
+fn the_codebook_sample_primes_the_byte_model() {
+    use sigma_codec::codebook::{Codebook, MAX_SAMPLE};
+    use sigma_codec::session::{decode_stream_with, encode_stream_with};
+    use std::sync::Arc;
+    let trees = messages("corpus/twitter.json", "statuses");
+    let (train, test) = trees.split_at(trees.len() / 2);
+    let trained = Codebook::train(train, 128);
+    assert!(!trained.sample().is_empty() && trained.sample().len() <= MAX_SAMPLE);
+    // The file keeps the sample; the hash covers it.
+    let loaded = Codebook::from_bytes(&trained.to_bytes()).unwrap();
+    assert_eq!(loaded.sample(), trained.sample());
+    assert_eq!(loaded.hash(), trained.hash());
+    let unprimed = Codebook::new(trained.patterns().to_vec());
+    assert_ne!(unprimed.hash(), trained.hash());
+
+    let primed_stream = encode_stream_with(test, SessionConfig::default(), Some(Arc::new(loaded))).unwrap();
+    let unprimed = Arc::new(unprimed);
+    let unprimed_stream = encode_stream_with(test, SessionConfig::default(), Some(unprimed.clone())).unwrap();
+    assert!(
+        primed_stream.len() < unprimed_stream.len(),
+        "primed {} vs unprimed {}",
+        primed_stream.len(),
+        unprimed_stream.len()
+    );
+    let frames = decode_stream_with(&unprimed_stream, DecodeLimits::DEFAULT, Some(unprimed)).unwrap();
+    assert!(frames.iter().zip(test).all(|(f, t)| f.tree == *t));
+}
+
+#[test]
+fn a_frame_kind_the_header_does_not_allow_is_an_error() {
+    let trees = messages("corpus/citm_catalog.json", "performances");
+    let plain_stream = encode_stream(&trees[..4], plain()).unwrap();
+    let modeled_stream = encode_stream(&trees[..4], SessionConfig::default()).unwrap();
+    // Swap the header's coding byte (after the three one-byte varints of the default config,
+    // which take 1, 3 and 1 bytes) and fix the header's CRC: the frames no longer fit it.
+    for (stream, coding) in [(&plain_stream, 1u8), (&modeled_stream, 0u8)] {
+        let mut bytes = stream.clone();
+        let at = 1 + 1 + 3 + 1;
+        assert_eq!(bytes[at], 1 - coding, "the coding byte is where the format says");
+        bytes[at] = coding;
+        let header_len = at + 1 + 8;
+        let crc = sigma_glyph::v2::crc32c(&bytes[..header_len]);
+        bytes[header_len..header_len + 4].copy_from_slice(&crc.to_be_bytes());
+        let err = decode_stream(&bytes, DecodeLimits::DEFAULT).unwrap_err();
+        assert!(matches!(err, Error::Frame { seq: 0, .. }), "{err}");
+        assert!(err.to_string().contains("body coding"), "{err}");
+    }
+}
+
+#[test]
+fn old_and_damaged_codebook_files_are_errors() {
+    use sigma_codec::codebook::Codebook;
+    let trees = messages("corpus/citm_catalog.json", "performances");
+    let bytes = Codebook::train(&trees[..20], 16).to_bytes();
+    let mut old = bytes.clone();
+    old[4] = 1;
+    let err = Codebook::from_bytes(&old).unwrap_err();
+    assert!(err.to_string().contains("train it again"), "{err}");
+    // A sample longer than the format allows, with a valid CRC, is refused.
+    let mut long = bytes[..bytes.len() - 4].to_vec();
+    let sample_len = Codebook::from_bytes(&bytes).unwrap().sample().len();
+    long.truncate(long.len() - sample_len - varint_len(sample_len));
+    let huge = sigma_codec::codebook::MAX_SAMPLE + 1;
+    put_varint(&mut long, huge as u64);
+    long.extend(std::iter::repeat_n(b'x', huge));
+    let crc = sigma_glyph::v2::crc32c(&long);
+    long.extend_from_slice(&crc.to_be_bytes());
+    let err = Codebook::from_bytes(&long).unwrap_err();
+    assert!(err.to_string().contains("sample longer"), "{err}");
+}
+
+fn varint_len(mut n: usize) -> usize {
+    let mut len = 1;
+    while n >= 0x80 {
+        n >>= 7;
+        len += 1;
+    }
+    len
+}
+
+fn put_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
