@@ -21,15 +21,19 @@ const TABLE_MASK: usize = (1 << TABLE_BITS) - 1;
 /// The count at which a hashed context's learning rate stops falling.
 const COUNT_LIMIT: usize = 14;
 /// 65536 / (n + 1.5): the learning rate of a context that has seen `n` bits.
-const RECIPROCALS: [i32; 16] = {
+const RECIPROCALS: [i32; 16] = reciprocals();
+
+// Evaluated at compile time, where an index out of bounds is a build error.
+#[allow(clippy::indexing_slicing)]
+const fn reciprocals() -> [i32; 16] {
     let mut table = [0i32; 16];
     let mut n = 0;
     while n < 16 {
-        table[n] = (65536 * 2 / (2 * n as i32 + 3)) as i32;
+        table[n] = 65536 * 2 / (2 * n as i32 + 3);
         n += 1;
     }
     table
-};
+}
 /// How fast the mixer learns (its weights move by input × error × this / 2^10).
 const MIXER_RATE: i32 = 2;
 /// Hashed orders (previous bytes in the context): 1, 2, 3, 4.
@@ -65,7 +69,11 @@ const fn squash(d: i32) -> i32 {
 
 /// The inverse of `squash`: for each 12-bit probability, the smallest `d` that squashes to it
 /// or more.
-const STRETCH: [i16; 4096] = {
+const STRETCH: [i16; 4096] = stretch_table();
+
+// Evaluated at compile time, where an index out of bounds is a build error.
+#[allow(clippy::indexing_slicing)]
+const fn stretch_table() -> [i16; 4096] {
     let mut table = [0i16; 4096];
     let mut pi = 0usize;
     let mut x = -2047i32;
@@ -82,7 +90,7 @@ const STRETCH: [i16; 4096] = {
         pi += 1;
     }
     table
-};
+}
 
 #[inline]
 fn stretch(p12: u32) -> i32 {
