@@ -97,24 +97,62 @@ fn stretch(p12: u32) -> i32 {
     i32::from(STRETCH.get(p12 as usize & 4095).copied().unwrap_or(0))
 }
 
+/// `squash(d - 2048)` for `d` in 0..4096, by table.
+const SQUASH: [u16; 4096] = squash_table();
+
+// Evaluated at compile time, where an index out of bounds is a build error.
+#[allow(clippy::indexing_slicing)]
+const fn squash_table() -> [u16; 4096] {
+    let mut table = [0u16; 4096];
+    let mut d = 0;
+    while d < 4096 {
+        table[d] = squash(d as i32 - 2048) as u16;
+        d += 1;
+    }
+    table
+}
+
+/// Entries in all hashed tables together.
+const TABLES_LEN: usize = ORDERS << TABLE_BITS;
+
 /// Hash multipliers, one per hashed order (odd, with well-spread bits).
 const ORDER_SALT: [u32; ORDERS] = [0x9E37_79B1, 0x85EB_CA77, 0xC2B2_AE3D, 0x27D4_EB2F];
 
 /// The model: what both ends of a session know about the bytes sent so far.
-#[derive(Clone)]
 pub(crate) struct Model {
     /// Order 0: one probability per partial byte.
-    order0: Vec<u16>,
-    /// Orders 1–4: hashed tables, one after another (`ORDERS << TABLE_BITS` entries).
-    tables: Vec<u16>,
+    order0: [u16; 256],
+    /// Orders 1–4: hashed tables, one after another. (Fixed-size, so that masked indexes need
+    /// no bounds checks.)
+    tables: Box<[u16; TABLES_LEN]>,
     /// Mixer weights (16.16 fixed point), `INPUTS` per partial byte.
-    weights: Vec<i32>,
+    weights: [[i32; INPUTS]; 256],
     /// The last four bytes, newest in the low byte.
     history: u32,
     /// Per hashed order: the slot of the current nibble's 16 entries.
     slots: [usize; ORDERS],
     /// Per hashed order: the hash of its context bytes for the current byte.
     hashes: [u32; ORDERS],
+}
+
+/// A heap-allocated table of `TABLES_LEN` zeroes, or a copy of `from` (never built on the stack,
+/// as `Box::new([0; N])` or a derived `Clone` would).
+fn tables(from: Option<&[u16]>) -> Box<[u16; TABLES_LEN]> {
+    let entries = from.map_or_else(|| vec![0; TABLES_LEN], <[u16]>::to_vec);
+    entries.into_boxed_slice().try_into().unwrap_or_else(|_| tables(None))
+}
+
+impl Clone for Model {
+    fn clone(&self) -> Model {
+        Model {
+            order0: self.order0,
+            tables: tables(Some(&self.tables[..])),
+            weights: self.weights,
+            history: self.history,
+            slots: self.slots,
+            hashes: self.hashes,
+        }
+    }
 }
 
 impl std::fmt::Debug for Model {
@@ -143,19 +181,19 @@ struct Prediction {
 impl Model {
     /// A model that knows nothing yet: every probability one half.
     pub(crate) fn new() -> Model {
+        // Zeroed (a calloc: pages are only touched when a context is first seen).
+        let tables = tables(None);
+        // Every order starts with the same say; the bias with none.
+        let mut start = [1 << 14; INPUTS];
+        start[INPUTS - 1] = 0;
         let mut model = Model {
-            order0: vec![0; 256],
-            // Zeroed (a calloc: pages are only touched when a context is first seen).
-            tables: vec![0; ORDERS << TABLE_BITS],
-            weights: vec![0; 256 * INPUTS],
+            order0: [0; 256],
+            tables,
+            weights: [start; 256],
             history: 0,
             slots: [0; ORDERS],
             hashes: [0; ORDERS],
         };
-        // Every order starts with the same say; the bias with none.
-        for (i, w) in model.weights.iter_mut().enumerate() {
-            *w = if i % INPUTS == INPUTS - 1 { 0 } else { 1 << 14 };
-        }
         model.start_byte();
         model
     }
@@ -194,22 +232,22 @@ impl Model {
         let order0 = c0 as usize & 255;
         let mut inputs = [0i32; INPUTS];
         let mut slots = [0usize; ORDERS];
-        let p0 = self.order0.get(order0).copied().unwrap_or(0) ^ HALF;
+        let p0 = self.order0.get(order0 & 255).copied().unwrap_or(0) ^ HALF;
         inputs[0] = stretch(u32::from(p0) >> 4);
         for order in 0..ORDERS {
             let slot = self.slots.get(order).copied().unwrap_or(0) + nibble as usize;
             // A 12-bit probability above a 4-bit count of what the context has seen.
-            let p = self.tables.get(slot).copied().unwrap_or(0) ^ HALF;
+            let p = self.tables.get(slot & (TABLES_LEN - 1)).copied().unwrap_or(0) ^ HALF;
             if let (Some(s), Some(input)) = (slots.get_mut(order), inputs.get_mut(order + 1)) {
                 *s = slot;
                 *input = stretch(u32::from(p) >> 4);
             }
         }
         inputs[INPUTS - 1] = 256;
-        let weights = self.weights.get(order0 * INPUTS..order0 * INPUTS + INPUTS).unwrap_or(&[]);
+        let weights = self.weights.get(order0 & 255).copied().unwrap_or_default();
         let dot: i64 = weights.iter().zip(&inputs).map(|(&w, &x)| i64::from(w) * i64::from(x)).sum();
-        let d = (dot >> 16).clamp(-2047, 2047) as i32;
-        let p = squash(d).clamp(1, 4095) as u32;
+        let d = ((dot >> 16).clamp(-2047, 2047) + 2048) as usize;
+        let p = u32::from(SQUASH.get(d & 4095).copied().unwrap_or(2048)).clamp(1, 4095);
         Prediction { order0, slots, inputs, p }
     }
 
@@ -222,26 +260,25 @@ impl Model {
             let p = p + ((target - p) >> shift);
             *stored = (p.clamp(32, 65503) as u16) ^ HALF;
         };
-        if let Some(stored) = self.order0.get_mut(prediction.order0) {
+        if let Some(stored) = self.order0.get_mut(prediction.order0 & 255) {
             adapt(stored, 5);
         }
         // Hashed contexts learn fast while they are new (rate 1 / (n + 1.5) after n bits), then
         // settle at 1 / (COUNT_LIMIT + 1.5).
         let target12: i32 = if bit == 1 { 4095 } else { 0 };
         for &slot in &prediction.slots {
-            if let Some(stored) = self.tables.get_mut(slot) {
+            if let Some(stored) = self.tables.get_mut(slot & (TABLES_LEN - 1)) {
                 let v = *stored ^ HALF;
                 let n = usize::from(v & 15);
                 let p = i32::from(v >> 4);
-                let rate = RECIPROCALS.get(n).copied().unwrap_or(0);
+                let rate = RECIPROCALS.get(n & 15).copied().unwrap_or(0);
                 let p = (p + (((target12 - p) * rate) >> 16)).clamp(1, 4095);
                 let n = (n + 1).min(COUNT_LIMIT) as u16;
                 *stored = ((p as u16) << 4 | n) ^ HALF;
             }
         }
         let err = ((bit as i32) << 12) - prediction.p as i32;
-        let at = prediction.order0 * INPUTS;
-        if let Some(weights) = self.weights.get_mut(at..at + INPUTS) {
+        if let Some(weights) = self.weights.get_mut(prediction.order0 & 255) {
             for (w, &x) in weights.iter_mut().zip(&prediction.inputs) {
                 *w = w.wrapping_add((x * err * MIXER_RATE) >> 10);
             }

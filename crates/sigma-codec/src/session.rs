@@ -382,13 +382,7 @@ pub struct SessionEncoder {
 fn initial_model(coding: BodyCoding, codebook: Option<&Codebook>) -> Option<Box<Model>> {
     match coding {
         BodyCoding::Plain => None,
-        BodyCoding::Modeled => {
-            let mut model = Box::new(Model::new());
-            if let Some(codebook) = codebook {
-                model.learn(codebook.sample());
-            }
-            Some(model)
-        }
+        BodyCoding::Modeled => Some(codebook.map_or_else(|| Box::new(Model::new()), Codebook::primed_model)),
     }
 }
 
