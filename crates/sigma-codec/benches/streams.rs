@@ -1,6 +1,9 @@
 //! Message-stream benches (DESIGN §9): twitter `statuses` and citm `performances`, one JSON
 //! document per message. Dictionaries and the ΣLANG codebook are trained on the first half and
-//! measured on the second; the ΣLANG session encodes the second half as one stream.
+//! measured on the second; the ΣLANG session encodes the second half as one stream, with its
+//! delta bodies coded by the byte model (`sigma-session`, the default) or plain
+//! (`sigma-session-plain`). `zstd-3+dict+tree` adds to zstd what it takes to get the same trees:
+//! the JSON text from the tree before compressing, the tree from the text after decompressing.
 //! Each bench iteration encodes (or decodes) the whole second half; `cargo xtask bench` divides by
 //! the message count it finds in `target/sigma-bench/streams.json`.
 #![allow(missing_docs)] // criterion's macros generate undocumented public items
@@ -11,7 +14,7 @@ use std::sync::Arc;
 
 use sigma_codec::DecodeLimits;
 use sigma_codec::codebook::Codebook;
-use sigma_codec::session::{SessionConfig, decode_stream_with, encode_stream_with};
+use sigma_codec::session::{BodyCoding, SessionConfig, decode_stream_with, encode_stream_with};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use support::{streams, write_json};
@@ -47,6 +50,18 @@ fn bench(c: &mut Criterion) {
         }));
         group.bench_function("sigma-session/encode", |b| b.iter(encode));
         group.bench_function("sigma-session/decode", |b| b.iter(decode));
+        // The same session with plain delta bodies: no byte model, larger, faster.
+        let plain_config = SessionConfig { coding: BodyCoding::Plain, ..SessionConfig::default() };
+        let encode_plain = || encode_stream_with(&trees, plain_config, Some(codebook.clone())).unwrap();
+        let plain_stream = encode_plain();
+        let decode_plain =
+            || decode_stream_with(&plain_stream, DecodeLimits::DEFAULT, Some(codebook.clone())).unwrap();
+        assert!(decode_plain().iter().zip(&trees).all(|(frame, tree)| frame.tree == *tree));
+        codecs.push(serde_json::json!({
+            "codec": "sigma-session-plain", "bytes_per_message": plain_stream.len() as f64 / test.len() as f64,
+        }));
+        group.bench_function("sigma-session-plain/encode", |b| b.iter(encode_plain));
+        group.bench_function("sigma-session-plain/decode", |b| b.iter(decode_plain));
         for level in [3, 19] {
             let codec = format!("zstd-{level}+dict");
             let mut compressor = zstd::bulk::Compressor::with_dictionary(level, &dict).unwrap();
@@ -60,6 +75,29 @@ fn bench(c: &mut Criterion) {
             codecs.push(serde_json::json!({
                 "codec": codec, "bytes_per_message": total as f64 / test.len() as f64,
             }));
+            if level == 3 {
+                // What a zstd user pays for the same trees: the JSON text to and from the tree.
+                codecs.push(serde_json::json!({
+                    "codec": "zstd-3+dict+tree", "bytes_per_message": total as f64 / test.len() as f64,
+                }));
+                group.bench_function("zstd-3+dict+tree/encode", |b| {
+                    b.iter(|| {
+                        for tree in &trees {
+                            let text = tree.to_json_document().unwrap();
+                            std::hint::black_box(compressor.compress(text.as_bytes()).unwrap());
+                        }
+                    })
+                });
+                group.bench_function("zstd-3+dict+tree/decode", |b| {
+                    b.iter(|| {
+                        for (m, bytes) in test.iter().zip(&compressed) {
+                            let text = decompressor.decompress(bytes, m.len()).unwrap();
+                            let text = std::str::from_utf8(&text).unwrap();
+                            std::hint::black_box(sigma_tree::Tree::from_json_document(text).unwrap());
+                        }
+                    })
+                });
+            }
             group.bench_function(format!("{codec}/encode"), |b| {
                 b.iter(|| {
                     for m in test {
