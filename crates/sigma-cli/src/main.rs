@@ -124,7 +124,7 @@ enum StreamCommand {
         #[arg(long, value_name = "F")]
         codebook: Option<PathBuf>,
         /// How delta frames are sent: through the session's byte model (smallest), or plain
-        /// (about ten times faster, two to three times larger). The stream header records it.
+        /// (up to twelve times faster, two to three times larger). The stream header records it.
         #[arg(long, value_enum, default_value_t = CodingArg::Modeled)]
         coding: CodingArg,
         /// Write here instead of standard output.

@@ -323,7 +323,7 @@ pub struct SessionConfig {
 pub enum BodyCoding {
     /// Coded by a byte model both ends keep (context mixing and arithmetic coding, primed from
     /// the codebook's sample): a third to a half of the bytes of [`BodyCoding::Plain`] on the
-    /// corpus streams, at about 250 ns a byte of delta each way (ten times Plain's time on the
+    /// corpus streams, at about 200 ns a byte of delta each way (seven times Plain's time on the
     /// twitter stream) and 2 MiB of tables per session end. Every message is a repeat or a
     /// coded delta.
     #[default]
