@@ -9,6 +9,10 @@
 //!   reference and every value seen before is a back-reference;
 //! - **full**: the tree as a v2 message.
 //!
+//! With [`BodyCoding::Modeled`] (the default) a delta or full body is then coded by a byte model
+//! both ends keep (context mixing and arithmetic coding, primed from the codebook's sample), a
+//! **coded** frame: a third to a half of the bytes, for far more time (see [`BodyCoding`]).
+//!
 //! Frames carry their sequence number and a CRC-32C, so a frame out of order, a lost frame or a
 //! damaged one is an error naming the frame, never a wrong tree. The decoder rebuilds trees from
 //! the bytes alone; encoding is deterministic.
@@ -41,8 +45,8 @@ pub enum FrameKind {
     Repeat = 1,
     /// The tree described against the context.
     Delta = 2,
-    /// A delta whose bytes are coded by the session's byte model (streams with
-    /// [`BodyCoding::Modeled`]).
+    /// A delta or a full v2 message (whichever is smaller), its bytes coded by the session's
+    /// byte model (streams with [`BodyCoding::Modeled`]).
     Coded = 3,
 }
 
@@ -325,7 +329,7 @@ pub enum BodyCoding {
     /// the codebook's sample): a third to a half of the bytes of [`BodyCoding::Plain`] on the
     /// corpus streams, at about 200 ns a byte of delta each way (seven times Plain's time on the
     /// twitter stream) and 2 MiB of tables per session end. Every message is a repeat or a
-    /// coded delta.
+    /// coded frame.
     #[default]
     Modeled,
     /// As they are: the smallest of repeat, delta and full, with no model to keep and no coding
@@ -448,33 +452,32 @@ impl SessionEncoder {
             let before = self.primitives.clone();
             self.values.begin_trial();
             self.write_delta(tree, &edit.ops);
+            let delta_len = self.body.len();
+            // The full message is written only if it is the smaller (its length costs one
+            // pass).
+            let use_full = v2::encoded_len(tree) <= delta_len;
+            // If the decoder will not see the delta's ops, undo what they taught the models.
+            self.values.end_trial(!use_full);
+            if use_full {
+                self.primitives = before;
+                self.body.clear();
+                self.v2.encode_into(tree, &mut self.body)?;
+            }
             if let Some(sink) = self.sample_sink.as_mut() {
                 sink.extend_from_slice(&self.body);
             }
-            if let Some(model) = self.model.as_deref_mut() {
-                // Coded: the delta's bytes through the model (which learns them, as the
-                // decoder's will).
-                self.values.end_trial(true);
-                self.coded.clear();
-                put_varint(&mut self.coded, self.body.len() as u64);
-                model.encode(&self.body, &mut self.coded);
-                std::mem::swap(&mut self.body, &mut self.coded);
-                FrameKind::Coded
-            } else {
-                let delta_len = self.body.len();
-                // The full message is written only if it is the smaller (its length costs one
-                // pass).
-                let use_full = v2::encoded_len(tree) <= delta_len;
-                // If the decoder will not see the delta's ops, undo what they taught the models.
-                self.values.end_trial(!use_full);
-                if use_full {
-                    self.primitives = before;
-                    self.body.clear();
-                    self.v2.encode_into(tree, &mut self.body)?;
-                    FrameKind::Full
-                } else {
-                    FrameKind::Delta
+            match self.model.as_deref_mut() {
+                // Coded: the body (a delta, or a v2 message, whose first byte no delta op
+                // starts with) through the model, which learns it as the decoder's will.
+                Some(model) => {
+                    self.coded.clear();
+                    put_varint(&mut self.coded, self.body.len() as u64);
+                    model.encode(&self.body, &mut self.coded);
+                    std::mem::swap(&mut self.body, &mut self.coded);
+                    FrameKind::Coded
                 }
+                None if use_full => FrameKind::Full,
+                None => FrameKind::Delta,
             }
         };
         self.values.end_frame();
@@ -954,7 +957,14 @@ impl SessionDecoder {
             self.model = None;
             return Err(c.error("coded body of the wrong length"));
         }
-        let decoded = self.decode_delta(plain, base);
+        // A v2 message (format byte 0xA0–0xAF: no delta op has kind bits 10), or a delta.
+        let decoded = match plain.first() {
+            Some(0xA0..=0xAF) => {
+                let mut tree = Tree::new();
+                self.v2.decode_into(plain, &mut tree).map(|()| tree)
+            }
+            _ => self.decode_delta(plain, base),
+        };
         if decoded.is_err() {
             // The model has learned this body; without the tree the session cannot go on.
             self.model = None;

@@ -81,7 +81,13 @@ fn repeats_are_one_small_frame() {
 fn deep_and_wide_trees_round_trip() {
     let chain = sigma_tree::samples::chain(50_000);
     let wide = sigma_tree::samples::balanced(4000);
-    round_trip(&[chain.clone(), wide.clone(), chain, wide]);
+    let trees = [wide.clone(), chain.clone(), wide, chain];
+    // A full frame where the plain stream finds v2 smaller than the delta; the modeled stream
+    // then codes the v2 message instead of the delta.
+    let plain_stream = round_trip_with(&trees, plain());
+    let frames = decode_stream(&plain_stream, DecodeLimits::DEFAULT).unwrap();
+    assert!(frames.iter().any(|f| f.kind == FrameKind::Full));
+    round_trip(&trees);
 }
 
 #[test]
