@@ -82,6 +82,9 @@ enum Command {
     /// Sizes and ratios: for JSON (one document, or JSON lines) what v1, v2 and a session stream
     /// would take; for ΣLANG bytes (v1, v2, session) what they hold.
     Stats {
+        /// The codebook session streams were (or would be) encoded with.
+        #[arg(long, value_name = "F")]
+        codebook: Option<PathBuf>,
         /// Files to examine (standard input if none).
         #[arg(value_name = "IN")]
         inputs: Vec<PathBuf>,
@@ -273,7 +276,7 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Stream { direction } => stream(direction),
         Command::Train { max_patterns, out, inputs } => train(max_patterns, out.as_deref(), &inputs),
-        Command::Stats { inputs } => stats(&inputs),
+        Command::Stats { codebook, inputs } => stats(codebook.as_deref(), &inputs),
     }
 }
 
@@ -383,15 +386,20 @@ fn stream(direction: StreamCommand) -> Result<(), Failure> {
 }
 
 /// One input's row in `sigma stats`.
-fn stats_row(name: &str, bytes: &[u8], table: &mut Report) -> Result<(), Failure> {
-    use sigma_codec::session::{FrameKind, SessionConfig, decode_stream, encode_stream};
+fn stats_row(
+    name: &str,
+    bytes: &[u8],
+    codebook: Option<&Codebook>,
+    table: &mut Report,
+) -> Result<(), Failure> {
+    use sigma_codec::session::{FrameKind, SessionConfig, decode_stream_with, encode_stream_with};
     let text_cell = |s: &str| Cell::Text(s.to_owned());
     let ratio = |a: usize, b: usize| if b == 0 { Cell::Empty } else { Cell::Float(a as f64 / b as f64, 3) };
     let int = |n: usize| Cell::Int(n as u64);
     match bytes.first() {
         Some(&sigma_codec::session::STREAM_BYTE) => {
-            let frames =
-                decode_stream(bytes, DecodeLimits::DEFAULT).map_err(|e| Failure(format!("{name}: {e}")))?;
+            let frames = decode_stream_with(bytes, DecodeLimits::DEFAULT, codebook.cloned())
+                .map_err(|e| Failure(format!("{name}: {e}")))?;
             let count = |kind: FrameKind| frames.iter().filter(|f| f.kind == kind).count();
             let json: usize =
                 frames.iter().map(|f| f.tree.to_json_document().map_or(0, |t| t.len() + 1)).sum();
@@ -448,9 +456,9 @@ fn stats_row(name: &str, bytes: &[u8], table: &mut Report) -> Result<(), Failure
             let v2: usize = trees.iter().map(|t| sigma_codec::v2::encode(t).map_or(0, |b| b.len())).sum();
             let v1: Option<usize> =
                 trees.iter().map(|t| sigma_codec::v1::encode(t).ok().map(|b| b.len())).sum();
-            let session = encode_stream(&trees, SessionConfig::default())
+            let session = encode_stream_with(&trees, SessionConfig::default(), codebook.cloned())
                 .map_err(|e| Failure(format!("{name}: {e}")))?;
-            let frames = decode_stream(&session, DecodeLimits::UNLIMITED)
+            let frames = decode_stream_with(&session, DecodeLimits::UNLIMITED, codebook.cloned())
                 .map_err(|e| Failure(format!("{name}: {e}")))?;
             let count = |kind: FrameKind| frames.iter().filter(|f| f.kind == kind).count();
             table.row(vec![
@@ -477,21 +485,24 @@ fn stats_row(name: &str, bytes: &[u8], table: &mut Report) -> Result<(), Failure
     Ok(())
 }
 
-fn stats(inputs: &[PathBuf]) -> Result<(), Failure> {
+fn stats(codebook: Option<&Path>, inputs: &[PathBuf]) -> Result<(), Failure> {
+    let codebook = load_codebook(codebook)?;
+    let codebook = codebook.as_ref();
     let mut table =
         Report::new("", &["input", "kind", "messages", "bytes", "JSON bytes", "bytes / JSON", "detail"]);
     if inputs.is_empty() {
-        stats_row("(stdin)", &read_input(None)?, &mut table)?;
+        stats_row("(stdin)", &read_input(None)?, codebook, &mut table)?;
     }
     for path in inputs {
-        stats_row(&path.display().to_string(), &read_input(Some(path))?, &mut table)?;
+        stats_row(&path.display().to_string(), &read_input(Some(path))?, codebook, &mut table)?;
     }
     write_output(None, table.to_text().as_bytes())
 }
 
-fn load_codebook(
-    path: Option<&Path>,
-) -> Result<Option<std::sync::Arc<sigma_codec::codebook::Codebook>>, Failure> {
+/// A shared codebook.
+type Codebook = std::sync::Arc<sigma_codec::codebook::Codebook>;
+
+fn load_codebook(path: Option<&Path>) -> Result<Option<Codebook>, Failure> {
     let Some(path) = path else { return Ok(None) };
     let bytes = read_input(Some(path))?;
     let codebook = sigma_codec::codebook::Codebook::from_bytes(&bytes)

@@ -354,4 +354,25 @@ fn train_then_stream_with_the_codebook() {
     damaged[6] ^= 1;
     std::fs::write(path("bad"), &damaged).unwrap();
     assert_fails(&sigma(&["stream", "decode", "--codebook", &path("bad")], &with.stdout), "codebook");
+
+    // `stats` reads a stream made with a codebook when given it, and counts its coded frames.
+    std::fs::write(path("with.sigma"), &with.stdout).unwrap();
+    assert_fails(&sigma(&["stats", &path("with.sigma")], b""), "give the same codebook");
+    let stats = sigma(&["stats", "--codebook", &path("cb"), &path("with.sigma")], b"");
+    assert!(stats.status.success(), "{}", String::from_utf8_lossy(&stats.stderr));
+    assert!(
+        String::from_utf8_lossy(&stats.stdout).contains("coded 10"),
+        "{}",
+        String::from_utf8_lossy(&stats.stdout)
+    );
+
+    // Plain coding: the old frames, larger, and the decoder needs no option to read them.
+    let plain = sigma(
+        &["stream", "encode", "--coding", "plain", "--codebook", &path("cb"), &path("test.jsonl")],
+        b"",
+    );
+    assert!(plain.status.success(), "{}", String::from_utf8_lossy(&plain.stderr));
+    assert!(plain.stdout.len() > with.stdout.len());
+    let back = sigma(&["stream", "decode", "--codebook", &path("cb")], &plain.stdout);
+    assert_eq!(String::from_utf8(back.stdout).unwrap(), test);
 }
