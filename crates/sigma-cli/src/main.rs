@@ -54,8 +54,12 @@ enum Command {
         #[arg(value_name = "IN")]
         input_file: Option<PathBuf>,
     },
-    /// Print an annotated listing: header fields, each glyph with offset, type, primitive, value.
+    /// Print an annotated listing: header fields, each glyph with offset, type, primitive, value
+    /// (for a session stream, each frame).
     Inspect {
+        /// The codebook a session stream was encoded with.
+        #[arg(long, value_name = "F")]
+        codebook: Option<PathBuf>,
         #[command(flatten)]
         limits: LimitArgs,
         /// Read from this file instead of standard input.
@@ -265,9 +269,10 @@ fn run(command: Command) -> Result<(), Failure> {
             text.push('\n');
             write_output(out.as_deref(), text.as_bytes())
         }
-        Command::Inspect { limits, input_file } => {
+        Command::Inspect { codebook, limits, input_file } => {
+            let codebook = load_codebook(codebook.as_deref())?;
             let bytes = read_input(input_file.as_deref())?;
-            let inspection = inspect::inspect_with_limits(&bytes, &limits.into());
+            let inspection = inspect::inspect_with(&bytes, &limits.into(), codebook);
             write_output(None, inspection.listing.as_bytes())?;
             match inspection.error {
                 None => Ok(()),

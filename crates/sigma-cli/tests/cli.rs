@@ -296,7 +296,31 @@ fn stream_round_trips_json_lines() {
     assert_fails(&sigma(&["stream", "decode"], &damaged), "frame 2");
     assert_fails(&sigma(&["stream", "encode"], b"{\"a\":1}\n{oops}\n"), "line 2");
     assert_fails(&sigma(&["decode"], &encoded.stdout), "sigma stream decode");
-    assert_fails(&sigma(&["inspect"], &encoded.stdout), "session stream");
+}
+
+#[test]
+fn inspect_a_session_stream() {
+    let lines = "{\"a\":1,\"b\":[true,null]}\n{\"a\":2,\"b\":[true,null]}\n{\"a\":1,\"b\":[true,null]}\n";
+    for coding in ["modeled", "plain"] {
+        let encoded = sigma(&["stream", "encode", "--coding", coding], lines.as_bytes());
+        assert!(encoded.status.success(), "{}", String::from_utf8_lossy(&encoded.stderr));
+        let output = sigma(&["inspect"], &encoded.stdout);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        insta::assert_snapshot!(
+            format!("inspect_a_session_stream_{coding}"),
+            String::from_utf8(output.stdout).unwrap()
+        );
+    }
+    let encoded = sigma(&["stream", "encode"], lines.as_bytes());
+    let mut damaged = encoded.stdout.clone();
+    let last = damaged.len() - 6;
+    damaged[last] ^= 0x40;
+    let output = sigma(&["inspect"], &damaged);
+    assert_fails(&output, "frame 2");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("frame 1:"),
+        "lists the frames before the damage"
+    );
 }
 
 #[test]

@@ -4,6 +4,10 @@
 //! v2 nodes show their tag's flags as three letters: `C` has children, `V` has a value, `L` is
 //! its parent's last child (`-` where a flag is clear).
 //!
+//! A session stream is listed frame by frame: its header, then each frame's offset, sequence
+//! number, kind, body length (and a coded frame's plain length), and the tree it decodes to
+//! (cut to one line).
+//!
 //! The listing shows as much as it can: on a damaged stream it lists what precedes the damage,
 //! then names the error (which the caller also gets, to set its exit code).
 
@@ -12,7 +16,14 @@ use std::fmt::Write;
 use sigma_glyph::v1::{self as wire, GlyphKind, Header, Payload, Reader};
 use sigma_glyph::v2;
 
+use std::sync::Arc;
+
+use crate::codebook::Codebook;
+use crate::session::SessionDecoder;
 use crate::{DecodeLimits, Error, Format, detect, v1};
+
+/// The longest tree text shown for a session frame; longer ones are cut with `…`.
+const MAX_SHOWN_TREE_CHARS: usize = 96;
 
 /// The longest value shown in full; longer ones are cut with `…` and their length given.
 const MAX_SHOWN_VALUE_CHARS: usize = 48;
@@ -35,11 +46,17 @@ pub fn inspect(bytes: &[u8]) -> Inspection {
 
 /// Lists `bytes`, decoding within `limits`.
 pub fn inspect_with_limits(bytes: &[u8], limits: &DecodeLimits) -> Inspection {
+    inspect_with(bytes, limits, None)
+}
+
+/// Lists `bytes`, decoding within `limits`; a session stream made with a codebook needs it.
+pub fn inspect_with(bytes: &[u8], limits: &DecodeLimits, codebook: Option<Arc<Codebook>>) -> Inspection {
     let mut listing = String::new();
     let checked = limits.check(crate::Limit::Bytes, bytes.len() as u64, 0).and_then(|()| detect(bytes));
     let error = match checked {
         Ok(Format::V1) => inspect_v1(bytes, limits, &mut listing).err(),
         Ok(Format::V2) => inspect_v2(bytes, limits, &mut listing).err(),
+        Err(Error::SessionStream { .. }) => inspect_session(bytes, limits, codebook, &mut listing).err(),
         Err(e) => Some(e),
     };
     if let Some(e) = &error {
@@ -213,4 +230,80 @@ fn inspect_v2(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) -> Resu
     crate::v2::Decoder::new(*limits).decode_into(bytes, &mut tree)?;
     let _ = writeln!(listing, "tree    {tree}");
     Ok(())
+}
+
+fn inspect_session(
+    bytes: &[u8],
+    limits: &DecodeLimits,
+    codebook: Option<Arc<Codebook>>,
+    listing: &mut String,
+) -> Result<(), Error> {
+    let _ = writeln!(listing, "format  session stream, {} bytes", bytes.len());
+    let (mut decoder, header_len) = SessionDecoder::from_header_with_codebook(bytes, *limits, codebook)?;
+    let header = bytes.get(..header_len).unwrap_or_default();
+    let mut fields = Cursor(header.get(1..).unwrap_or_default());
+    let (window, values, min_subtree) = (fields.varint(), fields.varint(), fields.varint());
+    let coding = if fields.byte() == Some(1) { "modeled" } else { "plain" };
+    let hash = fields.0.get(..8).map_or(0, |h| h.iter().fold(0u64, |acc, &b| acc << 8 | u64::from(b)));
+    let codebook = if hash == 0 { "none".to_owned() } else { format!("{hash:016x}") };
+    line(
+        listing,
+        0,
+        header,
+        &format!(
+            "header: window {window}, values {values}, min subtree {min_subtree}, {coding}, codebook {codebook}"
+        ),
+    );
+    let mut at = header_len;
+    let mut frames = 0usize;
+    while at < bytes.len() {
+        let rest = bytes.get(at..).unwrap_or_default();
+        let frame = decoder.decode_frame(rest)?;
+        let frame_bytes = rest.get(..frame.len).unwrap_or_default();
+        // seq, kind, body length, then a coded body's plain length.
+        let mut fields = Cursor(frame_bytes);
+        let (_, _, body_len) = (fields.varint(), fields.byte(), fields.varint());
+        let plain = match frame.kind {
+            crate::session::FrameKind::Coded => format!(" (plain {})", fields.varint()),
+            _ => String::new(),
+        };
+        let mut tree: String = frame.tree.to_string().chars().take(MAX_SHOWN_TREE_CHARS + 1).collect();
+        if tree.chars().count() > MAX_SHOWN_TREE_CHARS {
+            tree = tree.chars().take(MAX_SHOWN_TREE_CHARS).chain(std::iter::once('…')).collect();
+        }
+        let text = format!(
+            "frame {}: {}, body {body_len}{plain} bytes, {} nodes: {tree}",
+            frame.seq,
+            frame.kind.name(),
+            frame.tree.node_count()
+        );
+        line(listing, at, frame_bytes, &text);
+        at += frame.len;
+        frames += 1;
+    }
+    let _ = writeln!(listing, "frames  {frames}");
+    Ok(())
+}
+
+/// Reads the header and frame fields the listing shows (already checked by the decoder).
+struct Cursor<'a>(&'a [u8]);
+
+impl Cursor<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&first, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(first)
+    }
+
+    fn varint(&mut self) -> u64 {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let Some(byte) = self.byte() else { break };
+            value |= u64::from(byte & 0x7F) << shift;
+            if byte & 0x80 == 0 {
+                break;
+            }
+        }
+        value
+    }
 }
