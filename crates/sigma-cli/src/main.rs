@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use sigma_codec::session::ContextConfig;
 use sigma_codec::{DecodeLimits, Format, Tree, inspect};
 use sigma_metrics::report::{Cell, Report};
 
@@ -134,6 +135,15 @@ enum StreamCommand {
         /// (up to twelve times faster, two to three times larger). The stream header records it.
         #[arg(long, value_enum, default_value_t = CodingArg::Modeled)]
         coding: CodingArg,
+        /// Messages kept as context (both ends keep them; at most 65,536).
+        #[arg(long, value_name = "N", default_value_t = ContextConfig::default().window)]
+        window: usize,
+        /// Distinct values remembered for back-references (at most 16,777,216).
+        #[arg(long, value_name = "N", default_value_t = ContextConfig::default().values)]
+        values: usize,
+        /// Smallest subtree (in nodes) sent as a reference.
+        #[arg(long, value_name = "N", default_value_t = ContextConfig::default().min_subtree)]
+        min_subtree: usize,
         /// Write here instead of standard output.
         #[arg(short = 'o', long = "output-file", value_name = "OUT")]
         out: Option<PathBuf>,
@@ -342,10 +352,12 @@ fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
 fn stream(direction: StreamCommand) -> Result<(), Failure> {
     use sigma_codec::session::{SessionConfig, SessionDecoder, SessionEncoder};
     match direction {
-        StreamCommand::Encode { codebook, coding, out, input_file } => {
+        StreamCommand::Encode { codebook, coding, window, values, min_subtree, out, input_file } => {
+            let context = ContextConfig { window, values, min_subtree };
+            let config = SessionConfig { context, coding: coding.into() };
+            config.check().map_err(|e| Failure(format!("stream: {e}")))?;
             let codebook = load_codebook(codebook.as_deref())?;
             let text = read_text(input_file.as_deref())?;
-            let config = SessionConfig { coding: coding.into(), ..SessionConfig::default() };
             let mut encoder = SessionEncoder::with_codebook(config, codebook.clone());
             let mut bytes = Vec::new();
             let mut progress = Progress::new("encoding message", text.lines().count());

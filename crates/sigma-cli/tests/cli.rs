@@ -299,6 +299,19 @@ fn stream_round_trips_json_lines() {
 }
 
 #[test]
+fn stream_context_options() {
+    let lines: String = (0..30).map(|i| format!("{{\"id\":{},\"tag\":\"t{}\"}}\n", i, i % 4)).collect();
+    let small = sigma(
+        &["stream", "encode", "--window", "2", "--values", "8", "--min-subtree", "3"],
+        lines.as_bytes(),
+    );
+    assert!(small.status.success(), "{}", String::from_utf8_lossy(&small.stderr));
+    let back = sigma(&["stream", "decode"], &small.stdout);
+    assert_eq!(String::from_utf8(back.stdout).unwrap(), lines, "the header carries the options");
+    assert_fails(&sigma(&["stream", "encode", "--window", "70000"], lines.as_bytes()), "at most 65536");
+}
+
+#[test]
 fn inspect_a_session_stream() {
     let lines = "{\"a\":1,\"b\":[true,null]}\n{\"a\":2,\"b\":[true,null]}\n{\"a\":1,\"b\":[true,null]}\n";
     for coding in ["modeled", "plain"] {

@@ -152,6 +152,16 @@ pub enum Error {
         /// What is wrong with it (offsets are within the item).
         source: Box<Error>,
     },
+    /// A session configuration no decoder would accept (the stream would be unreadable).
+    #[error("session {field} is {value}, but decoders accept at most {max}")]
+    InvalidSessionConfig {
+        /// The field: `window` or `values`.
+        field: &'static str,
+        /// Its value.
+        value: usize,
+        /// The most decoders accept.
+        max: usize,
+    },
     /// A batch worker thread panicked: a bug, reported instead of passed on.
     #[error("a batch worker thread panicked (a bug in sigma-codec; please report it)")]
     WorkerPanicked,
@@ -197,6 +207,7 @@ impl Error {
             | Error::UnresolvableReference { offset, .. } => Some(*offset),
             Error::InBatch { source, .. } => source.offset(),
             Error::EmptyTree
+            | Error::InvalidSessionConfig { .. }
             | Error::WorkerPanicked
             | Error::V1TooManyGlyphs { .. }
             | Error::V1ValueTooLong { .. }

@@ -23,8 +23,9 @@
 
 use std::sync::Arc;
 
+pub use sigma_delta::ContextConfig;
 use sigma_delta::hash::shape_hashes;
-use sigma_delta::{Context, ContextConfig, Op, describe_subtrees};
+use sigma_delta::{Context, Op, describe_subtrees};
 use sigma_glyph::v2::crc32c;
 use sigma_primitives::Primitive;
 use sigma_tree::{Tree, TreeBuilder};
@@ -313,7 +314,14 @@ fn move_to_front(list: &mut [u8; 3], id: u8) {
     list[0] = id;
 }
 
-/// Session parameters both ends must share; the stream header records them.
+/// The largest window (trees kept) a session may have: decoders refuse larger ones.
+pub const MAX_WINDOW: usize = 1 << 16;
+/// The largest value table a session may have: decoders refuse larger ones.
+pub const MAX_VALUES: usize = 1 << 24;
+
+/// Session parameters both ends must share; the stream header records them. The context's
+/// `window` may be at most [`MAX_WINDOW`] and `values` at most [`MAX_VALUES`]; encoding with
+/// more is [`Error::InvalidSessionConfig`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SessionConfig {
     /// The context's bounds.
@@ -335,6 +343,20 @@ pub enum BodyCoding {
     /// As they are: the smallest of repeat, delta and full, with no model to keep and no coding
     /// time.
     Plain,
+}
+
+impl SessionConfig {
+    /// Whether decoders accept this configuration.
+    pub fn check(&self) -> Result<(), Error> {
+        let ContextConfig { window, values, .. } = self.context;
+        if window > MAX_WINDOW {
+            return Err(Error::InvalidSessionConfig { field: "window", value: window, max: MAX_WINDOW });
+        }
+        if values > MAX_VALUES {
+            return Err(Error::InvalidSessionConfig { field: "values", value: values, max: MAX_VALUES });
+        }
+        Ok(())
+    }
 }
 
 impl BodyCoding {
@@ -433,6 +455,7 @@ impl SessionEncoder {
         if tree.is_empty() {
             return Err(Error::EmptyTree);
         }
+        self.config.check()?;
         if !self.header_written {
             write_header(&self.config, self.codebook.as_deref(), out);
             self.header_written = true;
@@ -782,7 +805,7 @@ impl SessionDecoder {
             };
             return Err(Error::MalformedMessage { offset: covered - 8, reason });
         }
-        if window > 1 << 16 || values > 1 << 24 {
+        if window > MAX_WINDOW || values > MAX_VALUES {
             return Err(Error::MalformedMessage {
                 offset: 1,
                 reason: "session window or value table too large",
@@ -1184,6 +1207,7 @@ pub fn encode_stream_with<'t>(
     config: SessionConfig,
     codebook: Option<Arc<Codebook>>,
 ) -> Result<Vec<u8>, Error> {
+    config.check()?;
     let mut encoder = SessionEncoder::with_codebook(config, codebook);
     let mut out = Vec::new();
     for tree in trees {

@@ -334,3 +334,34 @@ fn modeled_sessions_take_fewer_bytes_than_zstd_19_with_a_dictionary() {
         assert!(ours < theirs, "{name}: {ours:.1} bytes/message vs zstd-19+dict {theirs:.1}");
     }
 }
+
+#[test]
+fn configurations_decoders_refuse_are_refused_when_encoding() {
+    use sigma_codec::session::{ContextConfig, MAX_VALUES, MAX_WINDOW, SessionEncoder};
+    let tree = Tree::from_json_document(r#"{"a":1}"#).unwrap();
+    let too_wide = SessionConfig {
+        context: ContextConfig { window: MAX_WINDOW + 1, ..ContextConfig::default() },
+        ..SessionConfig::default()
+    };
+    let err = encode_stream(std::slice::from_ref(&tree), too_wide).unwrap_err();
+    assert!(matches!(err, Error::InvalidSessionConfig { field: "window", .. }), "{err}");
+    let mut out = Vec::new();
+    let err = SessionEncoder::new(too_wide).encode_into(&tree, &mut out).unwrap_err();
+    assert!(err.to_string().contains("at most 65536"), "{err}");
+    assert!(out.is_empty(), "nothing written");
+    let too_many = SessionConfig {
+        context: ContextConfig { values: MAX_VALUES + 1, ..ContextConfig::default() },
+        ..SessionConfig::default()
+    };
+    assert!(matches!(
+        encode_stream(std::slice::from_ref(&tree), too_many),
+        Err(Error::InvalidSessionConfig { field: "values", .. })
+    ));
+    // The largest accepted, and small ones, round-trip.
+    let edge = SessionConfig {
+        context: ContextConfig { window: MAX_WINDOW, values: 3, min_subtree: 1 },
+        ..SessionConfig::default()
+    };
+    let trees = messages("corpus/citm_catalog.json", "performances");
+    round_trip_with(&trees[..10], edge);
+}
