@@ -7,7 +7,7 @@
 //! is versioned and checksummed, and its content hash is recorded in every stream that uses it,
 //! so a stream cannot be decoded against the wrong codebook.
 //!
-//! It also holds a *sample*: the last bytes a session wrote while training (its delta frames'
+//! It also holds a *sample*: the last bytes a session wrote while training (its frames' plain
 //! bodies, before coding), which primes the byte model of every session that uses the codebook,
 //! as a zstd dictionary primes zstd.
 //!
@@ -196,7 +196,7 @@ impl Codebook {
     /// least twice, its leaf values fixed where they never varied, ranked by the bytes it would
     /// save (occurrences × (nodes − holes − 2)), best first; ties by shape hash, so training is
     /// deterministic. Then encodes the samples in a session with those patterns and keeps the
-    /// last [`MAX_SAMPLE`] bytes of its delta bodies as the sample.
+    /// last [`MAX_SAMPLE`] bytes of its frames' plain bodies as the sample.
     pub fn train(samples: &[Tree], max_patterns: usize) -> Codebook {
         let patterns = Codebook::train_patterns(samples, max_patterns);
         let with_patterns = std::sync::Arc::new(Codebook::new(patterns.clone()));

@@ -515,7 +515,7 @@ impl SessionEncoder {
         Ok(kind)
     }
 
-    /// The last `max` bytes of the delta bodies a session with `codebook` writes for `samples`
+    /// The last `max` bytes of the plain bodies (deltas, or v2 messages) a session with `codebook` writes for `samples`
     /// (a codebook's sample, for priming byte models).
     pub(crate) fn sample_bodies(codebook: Arc<Codebook>, samples: &[Tree], max: usize) -> Vec<u8> {
         let mut encoder = SessionEncoder::with_codebook(SessionConfig::default(), Some(codebook));
