@@ -28,6 +28,7 @@ use sigma_tree::Tree;
 
 use crate::Error;
 use crate::entropy::Model;
+use crate::session::put_varint;
 
 /// The file's first four bytes: "ΣCB" in UTF-8 is five bytes, so: 0xCE 0xA3 'C' 'B', then the
 /// version.
@@ -118,14 +119,6 @@ impl PartialEq for Primed {
 }
 
 impl Eq for Primed {}
-
-fn put_varint(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
 
 fn bad(offset: usize, reason: &'static str) -> Error {
     Error::MalformedMessage { offset, reason }

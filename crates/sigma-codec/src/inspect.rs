@@ -19,7 +19,7 @@ use sigma_glyph::v2;
 use std::sync::Arc;
 
 use crate::codebook::Codebook;
-use crate::session::SessionDecoder;
+use crate::session::{BodyCoding, SessionDecoder, frame_sizes};
 use crate::{DecodeLimits, Error, Format, detect, v1};
 
 /// The longest tree text shown for a session frame; longer ones are cut with `…`.
@@ -240,18 +240,19 @@ fn inspect_session(
 ) -> Result<(), Error> {
     let _ = writeln!(listing, "format  session stream, {} bytes", bytes.len());
     let (mut decoder, header_len) = SessionDecoder::from_header_with_codebook(bytes, *limits, codebook)?;
-    let header = bytes.get(..header_len).unwrap_or_default();
-    let mut fields = Cursor(header.get(1..).unwrap_or_default());
-    let (window, values, min_subtree) = (fields.varint(), fields.varint(), fields.varint());
-    let coding = if fields.byte() == Some(1) { "modeled" } else { "plain" };
-    let hash = fields.0.get(..8).map_or(0, |h| h.iter().fold(0u64, |acc, &b| acc << 8 | u64::from(b)));
-    let codebook = if hash == 0 { "none".to_owned() } else { format!("{hash:016x}") };
+    let config = decoder.config();
+    let coding = match config.coding {
+        BodyCoding::Modeled => "modeled",
+        BodyCoding::Plain => "plain",
+    };
+    let codebook = decoder.codebook().map_or("none".to_owned(), |c| format!("{:016x}", c.hash()));
     line(
         listing,
         0,
-        header,
+        bytes.get(..header_len).unwrap_or_default(),
         &format!(
-            "header: window {window}, values {values}, min subtree {min_subtree}, {coding}, codebook {codebook}"
+            "header: window {}, values {}, min subtree {}, {coding}, codebook {codebook}",
+            config.context.window, config.context.values, config.context.min_subtree
         ),
     );
     let mut at = header_len;
@@ -260,16 +261,12 @@ fn inspect_session(
         let rest = bytes.get(at..).unwrap_or_default();
         let frame = decoder.decode_frame(rest)?;
         let frame_bytes = rest.get(..frame.len).unwrap_or_default();
-        // seq, kind, body length, then a coded body's plain length.
-        let mut fields = Cursor(frame_bytes);
-        let (_, _, body_len) = (fields.varint(), fields.byte(), fields.varint());
-        let plain = match frame.kind {
-            crate::session::FrameKind::Coded => format!(" (plain {})", fields.varint()),
-            _ => String::new(),
-        };
+        let (body_len, plain) = frame_sizes(frame_bytes);
+        let plain = plain.map_or(String::new(), |n| format!(" (plain {n})"));
         let mut tree: String = frame.tree.to_string().chars().take(MAX_SHOWN_TREE_CHARS + 1).collect();
         if tree.chars().count() > MAX_SHOWN_TREE_CHARS {
-            tree = tree.chars().take(MAX_SHOWN_TREE_CHARS).chain(std::iter::once('…')).collect();
+            tree.pop();
+            tree.push('…');
         }
         let text = format!(
             "frame {}: {}, body {body_len}{plain} bytes, {} nodes: {tree}",
@@ -283,27 +280,4 @@ fn inspect_session(
     }
     let _ = writeln!(listing, "frames  {frames}");
     Ok(())
-}
-
-/// Reads the header and frame fields the listing shows (already checked by the decoder).
-struct Cursor<'a>(&'a [u8]);
-
-impl Cursor<'_> {
-    fn byte(&mut self) -> Option<u8> {
-        let (&first, rest) = self.0.split_first()?;
-        self.0 = rest;
-        Some(first)
-    }
-
-    fn varint(&mut self) -> u64 {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let Some(byte) = self.byte() else { break };
-            value |= u64::from(byte & 0x7F) << shift;
-            if byte & 0x80 == 0 {
-                break;
-            }
-        }
-        value
-    }
 }

@@ -74,7 +74,7 @@ impl FrameKind {
 }
 
 /// Appends `n` as LEB128.
-fn put_varint(out: &mut Vec<u8>, mut n: u64) {
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut n: u64) {
     while n >= 0x80 {
         out.push((n as u8) | 0x80);
         n >>= 7;
@@ -751,7 +751,25 @@ pub struct Frame {
     pub tree: Tree,
 }
 
+/// A frame's body length and, for a coded frame, its plain body's length (for listings of a
+/// frame the decoder has accepted; 0 where a field cannot be read).
+pub(crate) fn frame_sizes(frame: &[u8]) -> (u64, Option<u64>) {
+    let mut c = Cursor { bytes: frame, pos: 0, base: 0 };
+    let (_, kind, body_len) = (c.varint(), c.byte(), c.varint().unwrap_or(0));
+    let plain = (kind.ok() == Some(FrameKind::Coded as u8)).then(|| c.varint().unwrap_or(0));
+    (body_len, plain)
+}
+
 impl SessionDecoder {
+    /// The configuration the stream's header gave.
+    pub fn config(&self) -> SessionConfig {
+        SessionConfig { context: *self.context.config(), coding: self.coding }
+    }
+
+    /// The codebook the stream was encoded with (the one given, whose hash the header names).
+    pub fn codebook(&self) -> Option<&Codebook> {
+        self.codebook.as_deref()
+    }
     /// Reads a stream header from the start of `stream`; returns the decoder and the header's
     /// length.
     pub fn from_header(stream: &[u8], limits: DecodeLimits) -> Result<(SessionDecoder, usize), Error> {
