@@ -14,8 +14,8 @@
 //! many bytes it asks for.
 
 /// log2 of the entries in each hashed table (orders 1–4): 2^18 16-bit entries, 512 KiB each, 2 MiB
-/// in all (2^20 each gave 7% fewer bytes on the twitter stream, at 4 times the memory and a
-/// third more time).
+/// in all (2^20 each gave 7% fewer bytes on the twitter stream, at 4 times the memory and half
+/// again the time).
 const TABLE_BITS: u32 = 18;
 const TABLE_MASK: usize = (1 << TABLE_BITS) - 1;
 /// The count at which a hashed context's learning rate stops falling.
