@@ -1,6 +1,6 @@
-//! `cargo xtask bench [--quick | --report-only]`: runs the criterion benches of `sigma-codec`
+//! `cargo xtask bench [--quick | --report-only]`: runs the criterion benches (`benches/`)
 //! (every workload, ΣLANG beside the peers, in one run), then prints one table per workload and
-//! writes `target/sigma-bench/report.md`, `report.json` (the shape of DESIGN §8) and `chart.svg`.
+//! writes `target/sigma-bench/report.md`, `report.json` and `chart.svg`.
 //! `--report-only` renders the last run's results again without running anything.
 
 use std::collections::BTreeMap;
@@ -56,7 +56,7 @@ pub(crate) fn run_benches(root: &Path, criterion_args: &[&str]) -> Result<(), St
         .args([
             "bench",
             "-p",
-            "sigma-codec",
+            "sigma-benches",
             "--bench",
             "codecs",
             "--bench",
@@ -107,7 +107,7 @@ pub(crate) fn read_json(path: &Path) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// The report of DESIGN §8, from the bench outputs. Reference figures ride along in an extra
+/// The report (`report.json`, its shape in README.md), from the bench outputs. Reference figures ride along in an extra
 /// `reference_ns` field on the workloads that have them.
 pub(crate) fn collect(target: &Path) -> Result<Value, String> {
     let medians = criterion_medians(target)?;
@@ -256,7 +256,7 @@ pub(crate) fn render(report: &Value) -> (String, String) {
             let (encode, decode) = (reference["encode"].as_f64(), reference["decode"].as_f64());
             let v2 = find(codecs, "sigma-v2");
             table.row(vec![
-                Cell::Text("reference (Python, DESIGN §9)".to_owned()),
+                Cell::Text("reference (Python, measured here)".to_owned()),
                 Cell::Empty,
                 float(&reference["encode"]),
                 float(&reference["decode"]),

@@ -1,16 +1,16 @@
 //! `cargo xtask fuzz [--seconds N] [TARGET…]`: runs the cargo-fuzz targets in `fuzz/`, each for N
-//! seconds (default 60), on the nightly toolchain, seeded with `fixtures/v1_examples.json` and the
-//! crash fixtures. A crash stops the run and leaves its input in `fuzz/artifacts/TARGET/`; fix it,
-//! then keep the input as `fixtures/fuzz/TARGET/NAME` (the test `crates/sigma-codec/tests/fuzz_fixtures.rs`
-//! replays every file there).
+//! seconds (default 60), on the nightly toolchain, seeded with the v1 examples, corpus messages, a
+//! trained codebook and the kept crash inputs. A crash stops the run and leaves its input in
+//! `fuzz/artifacts/TARGET/`; fix it, then keep the input as `fixtures/fuzz/TARGET/NAME` (the test
+//! `crates/sigma-codec/tests/codec/fuzz_fixtures.rs` replays every file there through the target's
+//! own check, `sigma_testkit::fuzz`).
 
 use std::path::Path;
 use std::process::Command;
 
 use crate::tidy::workspace_root;
 
-/// Every target in `fuzz/Cargo.toml`.
-pub(crate) const TARGETS: &[&str] = &["decode_v1", "decode_v2", "round_trip", "json_document", "session"];
+use sigma_testkit::fuzz::TARGETS;
 
 pub(crate) fn run(args: &[&str]) -> Result<(), String> {
     let mut seconds = 60u64;
@@ -38,7 +38,7 @@ pub(crate) fn run(args: &[&str]) -> Result<(), String> {
     for target in targets {
         let corpus = fuzz_dir.join("corpus").join(target);
         std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
-        seed(&root, target, &corpus)?;
+        seed(target, &corpus)?;
         println!("fuzz: {target} for {seconds} s");
         let status = Command::new("cargo")
             .args(["+nightly", "fuzz", "run", target, "--"])
@@ -55,24 +55,34 @@ pub(crate) fn run(args: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
-/// Copies seed inputs into the target's corpus: the v1 examples and the kept crash fixtures.
-fn seed(root: &Path, target: &str, corpus: &Path) -> Result<(), String> {
-    if target == "decode_v1" {
-        let text =
-            std::fs::read_to_string(root.join("fixtures/v1_examples.json")).map_err(|e| e.to_string())?;
-        let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-        for case in doc["cases"].as_array().into_iter().flatten() {
-            let (Some(name), Some(hex)) = (case["name"].as_str(), case["hex"].as_str()) else { continue };
-            let bytes: Vec<u8> = (0..hex.len() / 2)
-                .filter_map(|i| hex.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-                .collect();
-            std::fs::write(corpus.join(format!("example-{name}")), bytes).map_err(|e| e.to_string())?;
+/// Writes seed inputs into the target's corpus: examples of what it reads, and the kept crash
+/// inputs.
+fn seed(target: &str, corpus: &Path) -> Result<(), String> {
+    let mut seeds = sigma_testkit::fuzz_inputs(target);
+    let examples = sigma_testkit::v1_examples();
+    let messages = sigma_testkit::Stream::CitmPerformances.messages();
+    match target {
+        "decode_v1" => seeds.extend(examples.into_iter().map(|e| (format!("example-{}", e.name), e.bytes))),
+        "decode_v2" | "round_trip" => {
+            for example in examples {
+                let bytes = sigma_codec::v2::encode(&example.tree).map_err(|e| e.to_string())?;
+                seeds.push((format!("example-{}", example.name), bytes));
+            }
         }
+        "session" | "json_document" => {
+            seeds.push(("citm-messages".to_owned(), messages[..6].join("\n").into_bytes()))
+        }
+        "codebook" => {
+            let trees: Vec<sigma_tree::Tree> = sigma_testkit::Stream::CitmPerformances.trees();
+            let codebook =
+                sigma_codec::codebook::Codebook::train(&trees[..20], 16).map_err(|e| e.to_string())?;
+            seeds.push(("citm-codebook".to_owned(), codebook.to_bytes()));
+        }
+        _ => {}
     }
-    let kept = root.join("fixtures/fuzz").join(target);
-    for entry in std::fs::read_dir(&kept).into_iter().flatten().flatten() {
-        let to = corpus.join(entry.file_name());
-        std::fs::copy(entry.path(), &to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for (name, bytes) in seeds {
+        let to = corpus.join(name);
+        std::fs::write(&to, bytes).map_err(|e| format!("{}: {e}", to.display()))?;
     }
     Ok(())
 }

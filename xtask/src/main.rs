@@ -8,6 +8,7 @@ mod fuzz;
 mod profile;
 mod regress;
 mod snapshot;
+mod test;
 mod tidy;
 
 use sigma_metrics::alloc::CountingAllocator;
@@ -28,9 +29,12 @@ tasks:
                                with fixtures/regress/; --update rewrites them
   profile                      allocations and peak memory per operation and workload
   snapshot                     rerun snapshot tests and accept their output
-  tidy [--fix]                 check layering, file headers and formatting (--fix formats first)
+  test [ARGS]                  the test suite: every test under cargo-nextest (installed if
+                               missing; ARGS go to it), then the doctests
+  tidy [--fix]                 check layering, file headers, references outside the repository
+                               and formatting (--fix formats first)
   fuzz [--seconds N] [TARGET]  run the cargo-fuzz targets (decode_v1, decode_v2, round_trip, session,
-                               json_document), N seconds each (default 60); needs cargo-fuzz";
+                               json_document, codebook), N seconds each (default 60); needs cargo-fuzz";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,6 +46,7 @@ fn main() -> ExitCode {
         ["regress", rest @ ..] => regress::run(rest),
         ["profile"] => profile::run(),
         ["snapshot"] => snapshot::run(),
+        ["test", rest @ ..] => test::run(rest),
         ["fuzz", rest @ ..] => fuzz::run(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");

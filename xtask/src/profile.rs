@@ -11,7 +11,6 @@ use sigma_metrics::report::{Cell, Report};
 use sigma_tree::Tree;
 
 use crate::bench::target_dir;
-use crate::regress::fixture_trees;
 use crate::tidy::workspace_root;
 
 pub(crate) fn run() -> Result<(), String> {
@@ -21,7 +20,7 @@ pub(crate) fn run() -> Result<(), String> {
         &["workload", "operation", "allocations", "bytes", "peak bytes"],
     );
     let mut entries = Vec::new();
-    for (name, tree) in fixture_trees(&root)? {
+    for (name, tree) in sigma_testkit::fixture_trees() {
         let mut rows = Vec::new();
         let mut v2_encoder = v2::Encoder::new();
         let mut v2_decoder = v2::Decoder::new(DecodeLimits::DEFAULT);

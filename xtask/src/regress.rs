@@ -1,8 +1,9 @@
 //! `cargo xtask regress [--bytes] [--update]`: guards what the project has achieved.
 //!
 //! - **Bytes** (what CI runs, also as the test `regress::tests::encodings_match_the_snapshot`):
-//!   encodes every fixture in v1 and v2 and compares lengths and a hash of the bytes with
-//!   `fixtures/regress/encodings.json`.
+//!   encodes every fixture in v1 and v2, and the corpus streams as session streams (each coding,
+//!   with and without a codebook trained on the first half, and the codebook file), and compares
+//!   lengths and a hash of the bytes with `fixtures/regress/encodings.json`.
 //! - **Timing** (for people): runs the benches quickly and compares each workload's ratio of
 //!   sigma-v2 time to postcard time, measured side by side in the same run, with
 //!   `fixtures/regress/timing.json`. A ratio more than [`TIMING_TOLERANCE`] above its baseline is a
@@ -13,9 +14,13 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
+use sigma_codec::codebook::Codebook;
+use sigma_codec::session::{BodyCoding, SessionConfig, encode_stream, encode_stream_with};
 use sigma_codec::{v1, v2};
-use sigma_tree::Tree;
+use sigma_testkit::Stream;
 
 use crate::bench::{collect, read_json, run_benches, target_dir};
 use crate::tidy::workspace_root;
@@ -59,41 +64,39 @@ fn fnv1a(bytes: &[u8]) -> String {
     format!("{hash:016x}")
 }
 
-/// Every fixture tree, by name.
-pub(crate) fn fixture_trees(root: &Path) -> Result<Vec<(String, Tree)>, String> {
-    let fixtures = root.join("fixtures");
-    let read = |path: PathBuf| std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()));
-    let mut out = Vec::new();
-    for name in ["simple", "medium", "deep", "wide", "balanced_1000", "balanced_4000"] {
-        let text = read(fixtures.join(format!("trees/{name}.json")))?;
-        out.push((name.to_owned(), Tree::from_tree_json(&text).map_err(|e| format!("{name}: {e}"))?));
-    }
-    for name in ["twitter", "citm_catalog", "canada"] {
-        let text = read(fixtures.join(format!("corpus/{name}.json")))?;
-        out.push((
-            format!("{name}.json"),
-            Tree::from_json_document(&text).map_err(|e| format!("{name}: {e}"))?,
-        ));
-    }
-    Ok(out)
-}
-
 /// The encodings as the snapshot records them.
-pub(crate) fn encodings(root: &Path) -> Result<Value, String> {
+pub(crate) fn encodings() -> Result<Value, String> {
+    let describe = |bytes: Result<Vec<u8>, sigma_codec::Error>| match bytes {
+        Ok(b) => json!({ "bytes": b.len(), "fnv1a": fnv1a(&b) }),
+        Err(e) => json!({ "refused": e.to_string() }),
+    };
     let mut out = serde_json::Map::new();
-    for (name, tree) in fixture_trees(root)? {
-        let describe = |bytes: Result<Vec<u8>, sigma_codec::Error>| match bytes {
-            Ok(b) => json!({ "bytes": b.len(), "fnv1a": fnv1a(&b) }),
-            Err(e) => json!({ "refused": e.to_string() }),
-        };
+    for (name, tree) in sigma_testkit::fixture_trees() {
         out.insert(name, json!({ "v1": describe(v1::encode(&tree)), "v2": describe(v2::encode(&tree)) }));
+    }
+    for (name, stream) in [
+        ("session/twitter statuses", Stream::TwitterStatuses),
+        ("session/citm performances", Stream::CitmPerformances),
+    ] {
+        let trees = stream.trees();
+        let (train, test) = trees.split_at(trees.len() / 2);
+        let codebook = Arc::new(Codebook::train(train, 128).map_err(|e| e.to_string())?);
+        let mut entry = serde_json::Map::new();
+        entry.insert("codebook".to_owned(), describe(Ok(codebook.to_bytes())));
+        for coding in [BodyCoding::Modeled, BodyCoding::Plain] {
+            let config = SessionConfig { coding, ..SessionConfig::default() };
+            entry.insert(coding.name().to_owned(), describe(encode_stream(&trees, config)));
+            let with = encode_stream_with(test, config, Some(codebook.clone()));
+            entry.insert(format!("{}+codebook", coding.name()), describe(with));
+        }
+        out.insert(name.to_owned(), Value::Object(entry));
     }
     Ok(Value::Object(out))
 }
 
 fn check_encodings(root: &Path, update: bool) -> Result<Vec<String>, String> {
     let path = snapshot_dir(root).join("encodings.json");
-    let now = encodings(root)?;
+    let now = encodings()?;
     if update {
         std::fs::create_dir_all(snapshot_dir(root)).map_err(|e| e.to_string())?;
         let text = serde_json::to_string_pretty(&now).map_err(|e| e.to_string())? + "\n";
@@ -110,8 +113,12 @@ pub(crate) fn compare_encodings(then: &Value, now: &Value) -> Vec<String> {
         return vec!["encodings snapshot is not an object".to_owned()];
     };
     for (name, formats) in now {
-        for format in ["v1", "v2"] {
-            let (old, new) = (&then.get(name).map_or(Value::Null, |f| f[format].clone()), &formats[format]);
+        let Some(formats) = formats.as_object() else {
+            problems.push(format!("{name}: not an object of encodings"));
+            continue;
+        };
+        for (format, new) in formats {
+            let old = &then.get(name).map_or(Value::Null, |f| f[format].clone());
             if old != new {
                 problems.push(format!("{name} {format}: was {old}, now {new}"));
             }
@@ -193,7 +200,7 @@ mod tests {
     fn encodings_match_the_snapshot() {
         let root = workspace_root();
         let then = read_json(&snapshot_dir(&root).join("encodings.json")).unwrap();
-        let problems = compare_encodings(&then, &encodings(&root).unwrap());
+        let problems = compare_encodings(&then, &encodings().unwrap());
         assert!(
             problems.is_empty(),
             "run `cargo xtask regress --bytes --update` if intended:\n{problems:#?}"

@@ -2,12 +2,10 @@
 //! insta snapshot), and how failures look (exit 1, one line on stderr, `-o` untouched).
 
 use std::io::Write;
-use std::path::PathBuf;
+
 use std::process::{Command, Output, Stdio};
 
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
+use sigma_testkit::fixtures;
 
 /// Runs `sigma args…` with `stdin` as standard input.
 fn sigma(args: &[&str], stdin: &[u8]) -> Output {
@@ -37,9 +35,7 @@ fn assert_fails(output: &Output, needle: &str) -> String {
 
 const MEDIUM_V1: &str = "40000006f00963616c63756c617465f701783106726573756c740b3701790ba3f9";
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use sigma_testkit::forge::hex;
 
 fn medium_json() -> Vec<u8> {
     std::fs::read(fixtures().join("trees/medium.json")).unwrap()

@@ -2,7 +2,8 @@
 
 use thiserror::Error;
 
-use crate::Limit;
+use crate::session::codebook::CodebookError;
+use crate::{Limit, SessionError};
 
 /// Everything encoding or decoding can report.
 ///
@@ -23,14 +24,11 @@ pub enum Error {
         /// The first byte.
         byte: u8,
     },
-    /// A session stream where a single message was expected.
+    /// A session stream where a single message was expected (or asked for).
     #[error(
-        "byte 0 is {byte:#04x}: this is a session stream (decode it with the session decoder: `sigma stream decode`)"
+        "byte 0 is 0xb1: this is a session stream of many trees (decode it with the session decoder: `sigma stream decode`)"
     )]
-    SessionStream {
-        /// The first byte.
-        byte: u8,
-    },
+    SessionStream,
     /// Empty input.
     #[error("empty input at byte 0: no ΣLANG stream")]
     EmptyInput,
@@ -152,26 +150,22 @@ pub enum Error {
         /// What is wrong with it (offsets are within the item).
         source: Box<Error>,
     },
-    /// A session configuration no decoder would accept (the stream would be unreadable).
-    #[error("session {field} is {value}, but decoders accept at most {max}")]
-    InvalidSessionConfig {
-        /// The field: `window` or `values`.
-        field: &'static str,
-        /// Its value.
-        value: usize,
-        /// The most decoders accept.
-        max: usize,
-    },
+    /// A problem with a session stream (beyond its bytes, which are [`Error::Glyph`]'s).
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    /// A codebook file whose patterns are not subtrees (its bytes are [`Error::Glyph`]'s).
+    #[error(transparent)]
+    Codebook(#[from] CodebookError),
     /// A batch worker thread panicked: a bug, reported instead of passed on.
     #[error("a batch worker thread panicked (a bug in sigma-codec; please report it)")]
     WorkerPanicked,
-    /// A DELTA or REFERENCE message that does not have the reference's shape.
-    #[error("malformed message at byte {offset}: {reason}")]
+    /// A v1 DELTA or REFERENCE message that does not have the reference's shape.
+    #[error("malformed message at byte {offset}: {fault}")]
     MalformedMessage {
         /// Offset of the offending glyph.
         offset: usize,
         /// What is wrong.
-        reason: &'static str,
+        fault: MessageFault,
     },
     /// A REFERENCE message: it names a tree stored in another process (by a hash that can
     /// collide) or a codebook pattern, neither of which a standalone stream can resolve.
@@ -192,7 +186,9 @@ impl Error {
         match self {
             Error::Glyph(e) => e.offset(),
             Error::Tree(e) => e.offset(),
-            Error::UnknownFormat { .. } | Error::EmptyInput | Error::SessionStream { .. } => Some(0),
+            Error::UnknownFormat { .. } | Error::EmptyInput | Error::SessionStream => Some(0),
+            Error::Session(e) => e.offset(),
+            Error::Codebook(e) => Some(e.offset()),
             Error::NoGlyphs { offset }
             | Error::UnexpectedGlyph { offset, .. }
             | Error::EmptyComposite { offset }
@@ -207,11 +203,46 @@ impl Error {
             | Error::UnresolvableReference { offset, .. } => Some(*offset),
             Error::InBatch { source, .. } => source.offset(),
             Error::EmptyTree
-            | Error::InvalidSessionConfig { .. }
             | Error::WorkerPanicked
             | Error::V1TooManyGlyphs { .. }
             | Error::V1ValueTooLong { .. }
             | Error::V1EndMarkerLeaf { .. } => None,
         }
+    }
+}
+
+/// How a v1 DELTA or REFERENCE message departs from the shape the reference writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageFault {
+    /// A DELTA glyph with no tree after it.
+    NoTreeAfterDelta,
+    /// A DELTA message listing a new primitive its tree does not use.
+    UnusedNewPrimitive,
+    /// A DELTA glyph whose primitive is not TRANSFORM (0x0C).
+    DeltaNotTransform,
+    /// A DELTA glyph whose payload is not a 4-byte context id.
+    DeltaPayloadNotContextId,
+    /// Something other than a bare PRIMITIVE glyph between the DELTA glyph and the tree.
+    NotABarePrimitive,
+    /// New primitives listed out of ascending order.
+    NewPrimitivesNotAscending,
+    /// A REFERENCE glyph of neither of the reference's shapes (a bank hash, a codebook pattern).
+    UnknownReference,
+}
+
+impl std::fmt::Display for MessageFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            MessageFault::NoTreeAfterDelta => "no tree after the DELTA glyph",
+            MessageFault::UnusedNewPrimitive => "lists a new primitive the tree does not use",
+            MessageFault::DeltaNotTransform => "the DELTA glyph's primitive is not TRANSFORM (0x0C)",
+            MessageFault::DeltaPayloadNotContextId => "the DELTA glyph's payload is not a 4-byte context id",
+            MessageFault::NotABarePrimitive => {
+                "only bare PRIMITIVE glyphs may come between the DELTA glyph and the tree"
+            }
+            MessageFault::NewPrimitivesNotAscending => "new primitives are not in ascending order",
+            MessageFault::UnknownReference => "REFERENCE glyph of no known shape",
+        })
     }
 }

@@ -12,14 +12,13 @@
 //! then names the error (which the caller also gets, to set its exit code).
 
 use std::fmt::Write;
+use std::sync::Arc;
 
 use sigma_glyph::v1::{self as wire, GlyphKind, Header, Payload, Reader};
 use sigma_glyph::v2;
 
-use std::sync::Arc;
-
 use crate::codebook::Codebook;
-use crate::session::{BodyCoding, SessionDecoder, frame_sizes};
+use crate::session::SessionDecoder;
 use crate::{DecodeLimits, Error, Format, detect, v1};
 
 /// The longest tree text shown for a session frame; longer ones are cut with `…`.
@@ -56,13 +55,26 @@ pub fn inspect_with(bytes: &[u8], limits: &DecodeLimits, codebook: Option<Arc<Co
     let error = match checked {
         Ok(Format::V1) => inspect_v1(bytes, limits, &mut listing).err(),
         Ok(Format::V2) => inspect_v2(bytes, limits, &mut listing).err(),
-        Err(Error::SessionStream { .. }) => inspect_session(bytes, limits, codebook, &mut listing).err(),
+        Ok(Format::Session) => inspect_session(bytes, limits, codebook, &mut listing).err(),
         Err(e) => Some(e),
     };
     if let Some(e) = &error {
-        let _ = writeln!(listing, "error   {e}");
+        say(&mut listing, format_args!("error   {e}\n"));
     }
     Inspection { listing, error }
+}
+
+/// The bytes of `range`, which a reader has read already (so they are there).
+fn span(bytes: &[u8], range: std::ops::Range<usize>) -> &[u8] {
+    let span = bytes.get(range.clone());
+    debug_assert!(span.is_some(), "{range:?} was read from {} bytes", bytes.len());
+    span.unwrap_or_default()
+}
+
+/// Appends to a listing (writing into a `String` cannot fail).
+fn say(listing: &mut String, text: std::fmt::Arguments<'_>) {
+    let written = listing.write_fmt(text);
+    debug_assert!(written.is_ok());
 }
 
 fn hex_bytes(bytes: &[u8]) -> String {
@@ -71,7 +83,7 @@ fn hex_bytes(bytes: &[u8]) -> String {
         if i > 0 {
             out.push(' ');
         }
-        let _ = write!(out, "{byte:02x}");
+        say(&mut out, format_args!("{byte:02x}"));
     }
     if bytes.len() > MAX_SHOWN_BYTES {
         out.push_str(" …");
@@ -80,7 +92,7 @@ fn hex_bytes(bytes: &[u8]) -> String {
 }
 
 fn line(listing: &mut String, offset: usize, bytes: &[u8], text: &str) {
-    let _ = writeln!(listing, "{offset:06x}  {:<26}  {text}", hex_bytes(bytes));
+    say(listing, format_args!("{offset:06x}  {:<26}  {text}\n", hex_bytes(bytes)));
 }
 
 fn quoted(value: &str) -> String {
@@ -92,13 +104,13 @@ fn quoted(value: &str) -> String {
     }
     sigma_tree::json::write_json_string(&mut out, &shown);
     if cut {
-        let _ = write!(out, " ({} bytes)", value.len());
+        say(&mut out, format_args!(" ({} bytes)", value.len()));
     }
     out
 }
 
 fn inspect_v1(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) -> Result<(), Error> {
-    let _ = writeln!(listing, "format  v1, {} bytes", bytes.len());
+    say(listing, format_args!("format  v1, {} bytes\n", bytes.len()));
     if let Some(&[a, b, c, d]) = bytes.get(..wire::HEADER_LEN) {
         let header = Header::from_u32(u32::from_be_bytes([a, b, c, d]));
         let text = format!(
@@ -135,7 +147,7 @@ fn inspect_v1(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) -> Resu
             Payload::Bytes(raw) => {
                 text.push_str(" payload ");
                 for byte in raw {
-                    let _ = write!(text, "{byte:02x}");
+                    say(&mut text, format_args!("{byte:02x}"));
                 }
             }
         }
@@ -144,19 +156,21 @@ fn inspect_v1(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) -> Resu
             depth += 1;
         }
     }
-    let crc = bytes.get(end..).unwrap_or_default();
+    let crc = span(bytes, end..bytes.len());
     let stored = crc.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b));
     line(listing, end, crc, &format!("crc16 {stored:#06x} (ok)"));
     let message = v1::decode_message_with_limits(bytes, limits)?;
     if let v1::MessageKind::Delta { base_context, new_primitives } = &message.kind {
         let names: Vec<&str> = new_primitives.iter().map(|p| p.name()).collect();
-        let _ = writeln!(
+        say(
             listing,
-            "delta   base context {base_context:#010x}, new primitives [{}]",
-            names.join(", ")
+            format_args!(
+                "delta   base context {base_context:#010x}, new primitives [{}]\n",
+                names.join(", ")
+            ),
         );
     }
-    let _ = writeln!(listing, "tree    {}", message.tree);
+    say(listing, format_args!("tree    {}\n", message.tree));
     Ok(())
 }
 
@@ -166,12 +180,12 @@ fn glyph_bytes<'a>(bytes: &'a [u8], offset: usize, payload: &Payload<'_>, id: u8
     if let Some(payload) = payload.bytes() {
         len += if payload.len() < wire::SHORT_LENGTH_LIMIT { 1 } else { 2 } + payload.len();
     }
-    bytes.get(offset..offset + len).unwrap_or_default()
+    span(bytes, offset..offset + len)
 }
 
 fn inspect_v2(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) -> Result<(), Error> {
     let mut tree = sigma_tree::Tree::new();
-    let _ = writeln!(listing, "format  v2, {} bytes", bytes.len());
+    say(listing, format_args!("format  v2, {} bytes\n", bytes.len()));
     if let Some(&first) = bytes.first() {
         let palette = if first & v2::PALETTE_FLAG != 0 { "palette" } else { "no palette" };
         line(listing, 0, &[first], &format!("format byte: v2, {palette}"));
@@ -184,19 +198,14 @@ fn inspect_v2(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) -> Resu
             .enumerate()
             .map(|(code, &id)| format!("{code}={}", sigma_primitives::Primitive::new(id).name()))
             .collect();
-        line(
-            listing,
-            1,
-            bytes.get(1..2 + palette.len()).unwrap_or_default(),
-            &format!("palette: {}", names.join(" ")),
-        );
+        line(listing, 1, span(bytes, 1..2 + palette.len()), &format!("palette: {}", names.join(" ")));
     }
     // For each open node with children, whether it is its parent's last child.
     let mut open_last: Vec<bool> = Vec::new();
     let mut complete = false;
     while !reader.at_end() && !complete {
         let node = reader.next_node()?;
-        let node_bytes = bytes.get(node.offset..reader.offset()).unwrap_or_default();
+        let node_bytes = span(bytes, node.offset..reader.offset());
         let mut text = format!(
             "{}{}{}{} {}({:#04x})",
             "  ".repeat(open_last.len()),
@@ -222,13 +231,13 @@ fn inspect_v2(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) -> Resu
         complete = open_last.is_empty();
     }
     let end = reader.offset();
-    let crc = bytes.get(end..).unwrap_or_default();
+    let crc = span(bytes, end..bytes.len());
     if crc.len() == v2::CRC_LEN {
         let stored = crc.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b));
         line(listing, end, crc, &format!("crc32c {stored:#010x} (ok)"));
     }
     crate::v2::Decoder::new(*limits).decode_into(bytes, &mut tree)?;
-    let _ = writeln!(listing, "tree    {tree}");
+    say(listing, format_args!("tree    {tree}\n"));
     Ok(())
 }
 
@@ -238,46 +247,41 @@ fn inspect_session(
     codebook: Option<Arc<Codebook>>,
     listing: &mut String,
 ) -> Result<(), Error> {
-    let _ = writeln!(listing, "format  session stream, {} bytes", bytes.len());
-    let (mut decoder, header_len) = SessionDecoder::from_header_with_codebook(bytes, *limits, codebook)?;
-    let config = decoder.config();
-    let coding = match config.coding {
-        BodyCoding::Modeled => "modeled",
-        BodyCoding::Plain => "plain",
-    };
+    say(listing, format_args!("format  session stream, {} bytes\n", bytes.len()));
+    let mut decoder = SessionDecoder::new(bytes, *limits, codebook)?;
+    let config = *decoder.config();
     let codebook = decoder.codebook().map_or("none".to_owned(), |c| format!("{:016x}", c.hash()));
     line(
         listing,
         0,
-        bytes.get(..header_len).unwrap_or_default(),
+        span(bytes, 0..decoder.header_len()),
         &format!(
-            "header: window {}, values {}, min subtree {}, {coding}, codebook {codebook}",
-            config.context.window, config.context.values, config.context.min_subtree
+            "header: window {}, values {}, min subtree {}, {}, codebook {codebook}",
+            config.context.window,
+            config.context.values,
+            config.context.min_subtree,
+            config.coding.name()
         ),
     );
-    let mut at = header_len;
     let mut frames = 0usize;
-    while at < bytes.len() {
-        let rest = bytes.get(at..).unwrap_or_default();
-        let frame = decoder.decode_frame(rest)?;
-        let frame_bytes = rest.get(..frame.len).unwrap_or_default();
-        let (body_len, plain) = frame_sizes(frame_bytes);
-        let plain = plain.map_or(String::new(), |n| format!(" (plain {n})"));
+    for frame in decoder.frames(bytes) {
+        let frame = frame?;
+        let plain = frame.plain_len.map_or(String::new(), |n| format!(" (plain {n})"));
         let mut tree: String = frame.tree.to_string().chars().take(MAX_SHOWN_TREE_CHARS + 1).collect();
         if tree.chars().count() > MAX_SHOWN_TREE_CHARS {
             tree.pop();
             tree.push('…');
         }
         let text = format!(
-            "frame {}: {}, body {body_len}{plain} bytes, {} nodes: {tree}",
+            "frame {}: {}, body {}{plain} bytes, {} nodes: {tree}",
             frame.seq,
             frame.kind.name(),
+            frame.body_len,
             frame.tree.node_count()
         );
-        line(listing, at, frame_bytes, &text);
-        at += frame.len;
+        line(listing, frame.offset, span(bytes, frame.offset..frame.offset + frame.len), &text);
         frames += 1;
     }
-    let _ = writeln!(listing, "frames  {frames}");
+    say(listing, format_args!("frames  {frames}\n"));
     Ok(())
 }

@@ -7,7 +7,8 @@
 //! - [`decode`] detects the format from the first byte and decodes; [`encode`] takes the format.
 //! - [`batch`]: many independent trees at once, across scoped threads, in input order.
 //! - [`inspect`] renders an annotated listing of a stream, for people.
-//! - [`session`]: context-aware streams of many trees (repeats, deltas against the context).
+//! - [`session`]: context-aware streams of many trees (repeats, deltas against the context), with
+//!   a learned [`codebook`].
 //! - [`SimilarityIndex`]: the k most similar trees of a bank, in sub-linear time.
 //!
 //! Every decoder treats its input as hostile: it checks lengths and the checksum before parsing,
@@ -39,8 +40,6 @@
 struct ReadmeDoctests;
 
 pub mod batch;
-pub mod codebook;
-mod entropy;
 mod error;
 pub mod inspect;
 mod limits;
@@ -48,8 +47,10 @@ pub mod session;
 pub mod v1;
 pub mod v2;
 
-pub use error::Error;
+pub use error::{Error, MessageFault};
 pub use limits::{DecodeLimits, Limit};
+pub use session::SessionError;
+pub use session::codebook::{self, CodebookError};
 pub use sigma_delta::{Match, SimilarityIndex};
 pub use sigma_tree::{Tree, TreeBuilder};
 
@@ -57,10 +58,13 @@ pub use sigma_tree::{Tree, TreeBuilder};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Format {
-    /// The reference's format: the first byte is 0x40–0x7F (version 1 in its top two bits).
+    /// The reference's format, one tree: the first byte is 0x40–0x7F (version 1 in its top two
+    /// bits).
     V1,
-    /// Ours: the first byte is 0xA0–0xAF.
+    /// Ours, one tree: the first byte is 0xA0–0xAF.
     V2,
+    /// A session stream, many trees ([`session`]): the first byte is 0xB1.
+    Session,
 }
 
 impl Format {
@@ -69,18 +73,19 @@ impl Format {
         match self {
             Format::V1 => "v1",
             Format::V2 => "v2",
+            Format::Session => "session",
         }
     }
 }
 
 /// The format of `bytes`, from its first byte alone.
 pub fn detect(bytes: &[u8]) -> Result<Format, Error> {
-    match bytes.first() {
+    match bytes.first().copied() {
         None => Err(Error::EmptyInput),
-        Some(0x40..=0x7F) => Ok(Format::V1),
-        Some(0xA0..=0xAF) => Ok(Format::V2),
-        Some(&byte) if byte == session::STREAM_BYTE => Err(Error::SessionStream { byte }),
-        Some(&byte) => Err(Error::UnknownFormat { byte }),
+        Some(byte) if byte >> 6 == sigma_glyph::v1::VERSION => Ok(Format::V1),
+        Some(byte) if byte & 0xF0 == sigma_glyph::v2::FORMAT_BYTE => Ok(Format::V2),
+        Some(session::STREAM_BYTE) => Ok(Format::Session),
+        Some(byte) => Err(Error::UnknownFormat { byte }),
     }
 }
 
@@ -97,18 +102,25 @@ pub fn decode_with_limits(bytes: &[u8], limits: &DecodeLimits) -> Result<Tree, E
 }
 
 /// Decodes one tree, whatever its format, into `tree` (reusing its allocations), within `limits`.
-/// On error `tree` is left empty.
+/// On error `tree` is left empty. A session stream holds many trees: it is an
+/// [`Error::SessionStream`] here ([`session::decode_stream`] decodes it).
 pub fn decode_into(bytes: &[u8], tree: &mut Tree, limits: &DecodeLimits) -> Result<(), Error> {
     match detect(bytes)? {
         Format::V1 => v1::decode_into_with_limits(bytes, tree, limits),
         Format::V2 => v2::Decoder::new(*limits).decode_into(bytes, tree),
+        Format::Session => {
+            tree.clear();
+            Err(Error::SessionStream)
+        }
     }
 }
 
-/// Encodes `tree` in `format`.
+/// Encodes `tree` in `format` (v1 or v2; a session stream is made by [`session`], which
+/// [`Format::Session`] is refused with [`Error::SessionStream`] here).
 pub fn encode(tree: &Tree, format: Format) -> Result<Vec<u8>, Error> {
     match format {
         Format::V1 => v1::encode(tree),
         Format::V2 => v2::encode(tree),
+        Format::Session => Err(Error::SessionStream),
     }
 }

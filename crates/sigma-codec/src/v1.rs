@@ -1,4 +1,4 @@
-//! Format v1: trees to the reference's glyph streams and back (DESIGN §4.3–4.4).
+//! Format v1: trees to the reference's glyph streams and back (docs/FORMAT.md, "Format v1").
 //!
 //! A tree is written in pre-order: a node with children is a COMPOSITE glyph, then its children,
 //! then the end marker `0x0B`; a node without children is a PRIMITIVE glyph. Encoding refuses
@@ -16,9 +16,10 @@
 
 use sigma_glyph::v1::{self as wire, Glyph, GlyphKind, Header, Payload, Reader, Writer};
 use sigma_primitives::{Primitive, PrimitiveSet};
-use sigma_tree::{BuilderStack, Tree, TreeBuilder};
+use sigma_tree::Tree;
+use sigma_tree::raw::{BuilderStack, RawBuilder};
 
-use crate::{DecodeLimits, Error, Limit};
+use crate::{DecodeLimits, Error, Limit, MessageFault};
 
 /// Encodes `tree` as a standalone v1 stream (context id 0).
 pub fn encode(tree: &Tree) -> Result<Vec<u8>, Error> {
@@ -159,7 +160,7 @@ impl Decoder {
 
     /// Decodes a v1 stream into `tree`, reusing its allocations. On error `tree` is left empty.
     pub fn decode_into(&mut self, bytes: &[u8], tree: &mut Tree) -> Result<(), Error> {
-        let builder = TreeBuilder::reuse_parts(std::mem::take(tree), std::mem::take(&mut self.stack));
+        let builder = RawBuilder::reuse(std::mem::take(tree), std::mem::take(&mut self.stack));
         let (result, builder) = decode_run(bytes, builder, &self.limits);
         let finished = builder.finish_into(tree, &mut self.stack);
         match (result, finished) {
@@ -180,14 +181,14 @@ pub fn decode_message(bytes: &[u8]) -> Result<Message, Error> {
 
 /// As [`decode_message`], within `limits`.
 pub fn decode_message_with_limits(bytes: &[u8], limits: &DecodeLimits) -> Result<Message, Error> {
-    decode_with(bytes, TreeBuilder::new(), limits)
+    decode_with(bytes, RawBuilder::default(), limits)
         .map(|(header, kind, tree)| Message { header, kind, tree })
         .map_err(|(e, _)| e)
 }
 
 type Decoded = (Header, MessageKind, Tree);
 
-fn decode_with(bytes: &[u8], builder: TreeBuilder, limits: &DecodeLimits) -> Result<Decoded, (Error, Tree)> {
+fn decode_with(bytes: &[u8], builder: RawBuilder, limits: &DecodeLimits) -> Result<Decoded, (Error, Tree)> {
     let (result, builder) = decode_run(bytes, builder, limits);
     match result {
         Ok((header, kind)) => match builder.finish() {
@@ -201,9 +202,9 @@ fn decode_with(bytes: &[u8], builder: TreeBuilder, limits: &DecodeLimits) -> Res
 /// Runs the decoder over `bytes`; gives the builder back, complete if the result is `Ok`.
 fn decode_run(
     bytes: &[u8],
-    builder: TreeBuilder,
+    builder: RawBuilder,
     limits: &DecodeLimits,
-) -> (Result<(Header, MessageKind), Error>, TreeBuilder) {
+) -> (Result<(Header, MessageKind), Error>, RawBuilder) {
     if let Err(e) = limits.check(Limit::Bytes, bytes.len() as u64, 0) {
         return (Err(e), builder);
     }
@@ -220,7 +221,7 @@ struct DeltaState {
 }
 
 struct Run {
-    builder: TreeBuilder,
+    builder: RawBuilder,
     delta: Option<DeltaState>,
     /// Primitives of the current top-level tree.
     item_primitives: PrimitiveSet,
@@ -265,13 +266,13 @@ impl Run {
                 if self.builder.node_count() == 0 {
                     return Err(Error::MalformedMessage {
                         offset: reader.offset(),
-                        reason: "no tree after the DELTA glyph",
+                        fault: MessageFault::NoTreeAfterDelta,
                     });
                 }
                 if !delta.new_primitives.is_subset(&self.item_primitives) {
                     return Err(Error::MalformedMessage {
                         offset: item_start,
-                        reason: "lists a new primitive the tree does not use",
+                        fault: MessageFault::UnusedNewPrimitive,
                     });
                 }
                 MessageKind::Delta { base_context: delta.base_context, new_primitives: delta.new_primitives }
@@ -283,16 +284,10 @@ impl Run {
     fn start_delta(&mut self, glyph: Glyph<'_>) -> Result<(), Error> {
         let offset = glyph.offset;
         if glyph.primitive != Primitive::TRANSFORM {
-            return Err(Error::MalformedMessage {
-                offset,
-                reason: "the DELTA glyph's primitive is not TRANSFORM (0x0C)",
-            });
+            return Err(Error::MalformedMessage { offset, fault: MessageFault::DeltaNotTransform });
         }
         let Payload::Bytes(&[a, b, c, d]) = glyph.payload else {
-            return Err(Error::MalformedMessage {
-                offset,
-                reason: "the DELTA glyph's payload is not a 4-byte context id",
-            });
+            return Err(Error::MalformedMessage { offset, fault: MessageFault::DeltaPayloadNotContextId });
         };
         self.delta = Some(DeltaState {
             base_context: u32::from_be_bytes([a, b, c, d]),
@@ -314,19 +309,19 @@ impl Run {
             _ => {
                 return Err(Error::MalformedMessage {
                     offset: item_start,
-                    reason: "only bare PRIMITIVE glyphs may come between the DELTA glyph and the tree",
+                    fault: MessageFault::NotABarePrimitive,
                 });
             }
         };
         if delta.last.is_some_and(|last| last >= listed) {
             return Err(Error::MalformedMessage {
                 offset: item_start,
-                reason: "new primitives are not in ascending order",
+                fault: MessageFault::NewPrimitivesNotAscending,
             });
         }
         delta.last = Some(listed);
         delta.new_primitives.insert(listed);
-        self.builder = TreeBuilder::reuse_parts(tree, stack);
+        self.builder = RawBuilder::reuse(tree, stack);
         Ok(())
     }
 
@@ -398,10 +393,7 @@ fn reference_error(first: Glyph<'_>, mut reader: Reader<'_>) -> Error {
             format!("codebook pattern {}", first.primitive.name())
         }
         _ => {
-            return Error::MalformedMessage {
-                offset: first.offset,
-                reason: "REFERENCE glyph of no known shape",
-            };
+            return Error::MalformedMessage { offset: first.offset, fault: MessageFault::UnknownReference };
         }
     };
     Error::UnresolvableReference { offset: first.offset, target }

@@ -8,7 +8,8 @@
 use sigma_glyph::v2::{
     self as wire, CodeUsage, NodeSpec, PrimitiveCoding, PrimitiveUsage, Reader, SizedWriter, ValueRef,
 };
-use sigma_tree::{BuilderStack, Tree, TreeBuilder, ValueBytes};
+use sigma_tree::Tree;
+use sigma_tree::raw::{BuilderStack, RawBuilder, ValueBytes};
 
 use crate::{DecodeLimits, Error, Limit};
 
@@ -114,8 +115,10 @@ fn write(
     let written = writer.nodes(tree.nodes().map(|node| NodeSpec {
         primitive: node.primitive(),
         // The value and whatever follows it in the tree's buffer, for chunked copies.
-        value:
-            node.value_span().map(|(at, len)| ValueRef { bytes: values.get(at..).unwrap_or_default(), len }),
+        value: node.value_span().map(|(at, len)| {
+            debug_assert!(at + len <= values.len(), "a value span lies in the tree's buffer");
+            ValueRef { bytes: values.get(at..).unwrap_or_default(), len }
+        }),
         has_children: node.has_children(),
         last_sibling: node.is_last_sibling(),
     }));
@@ -150,8 +153,7 @@ impl Decoder {
 
     /// Decodes `bytes` into `tree`, reusing its allocations. On error `tree` is left empty.
     pub fn decode_into(&mut self, bytes: &[u8], tree: &mut Tree) -> Result<(), Error> {
-        let mut builder =
-            TreeBuilder::reuse_parts(std::mem::take(tree), std::mem::take(&mut self.builder_stack));
+        let mut builder = RawBuilder::reuse(std::mem::take(tree), std::mem::take(&mut self.builder_stack));
         if let Err(e) = self.run(bytes, &mut builder) {
             let (mut partial, stack) = builder.into_parts();
             partial.clear();
@@ -163,15 +165,16 @@ impl Decoder {
         match builder.finish_into(tree, &mut self.builder_stack) {
             Ok(()) => Ok(()),
             Err(sigma_tree::Error::InvalidUtf8 { node, valid_up_to }) => {
-                Err(Error::Glyph(sigma_glyph::Error::InvalidUtf8 {
-                    offset: value_offset(bytes, node).unwrap_or(0) + valid_up_to,
-                }))
+                // The message decoded once up to its values' UTF-8, so node `node` is there.
+                let at = value_offset(bytes, node);
+                debug_assert!(at.is_some(), "node {node} of a message that decoded");
+                Err(Error::Glyph(sigma_glyph::Error::InvalidUtf8 { offset: at.unwrap_or(0) + valid_up_to }))
             }
             Err(e) => Err(e.into()),
         }
     }
 
-    fn run(&mut self, bytes: &[u8], builder: &mut TreeBuilder) -> Result<(), Error> {
+    fn run(&mut self, bytes: &[u8], builder: &mut RawBuilder) -> Result<(), Error> {
         let limits = self.limits;
         limits.check(Limit::Bytes, bytes.len() as u64, 0)?;
         let mut reader = Reader::new(bytes)?;

@@ -1,8 +1,11 @@
 //! Crafted inputs that claim huge counts or lengths fail fast without allocating past the limits,
-//! and decoding into a reused tree allocates nothing. Measured with the counting allocator.
+//! and warm encoders and decoders (one tree at a time, or a batch) allocate nothing. Measured with
+//! the counting allocator, which is why this is a test binary of its own.
 
+use std::num::NonZeroUsize;
+
+use sigma_codec::batch::{BatchDecoder, BatchEncoder, EncodedBatch};
 use sigma_codec::{DecodeLimits, Error, Limit, v2};
-use sigma_glyph::v2::crc32c;
 use sigma_metrics::alloc::{CountingAllocator, measure};
 use sigma_primitives::Primitive;
 use sigma_tree::{Tree, TreeBuilder, samples};
@@ -14,19 +17,7 @@ static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator::new();
 
-fn message(body: &[u8]) -> Vec<u8> {
-    let mut out = body.to_vec();
-    out.extend_from_slice(&crc32c(body).to_be_bytes());
-    out
-}
-
-fn v1_stream(header: u32, glyphs: &[u8]) -> Vec<u8> {
-    let mut out = header.to_be_bytes().to_vec();
-    out.extend_from_slice(glyphs);
-    let crc = sigma_glyph::v1::CRC.checksum(&out);
-    out.extend_from_slice(&crc.to_be_bytes());
-    out
-}
+use sigma_testkit::forge::{v1_stream, with_crc32c as message};
 
 // One test function: the counters are process-wide, so nothing else may run beside it.
 #[test]
@@ -113,14 +104,7 @@ fn hostile_claims_allocate_nothing_much_and_reuse_allocates_nothing() {
 #[test]
 fn steady_state_allocates_nothing_on_every_workload() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/corpus");
-    let mut workloads =
-        vec![samples::simple(), samples::medium(), samples::deep(), samples::wide(), samples::balanced(1000)];
-    workloads.push(samples::balanced(4000));
-    for name in ["twitter.json", "citm_catalog.json", "canada.json"] {
-        let text = std::fs::read_to_string(fixtures.join(name)).unwrap();
-        workloads.push(Tree::from_json_document(&text).unwrap());
-    }
+    let workloads: Vec<Tree> = sigma_testkit::fixture_trees().into_iter().map(|(_, tree)| tree).collect();
     let mut encoder = v2::Encoder::new();
     let mut decoder = v2::Decoder::new(DecodeLimits::DEFAULT);
     let mut v1_decoder = sigma_codec::v1::Decoder::new(DecodeLimits::DEFAULT);
@@ -160,4 +144,25 @@ fn steady_state_allocates_nothing_on_every_workload() {
             }
         }
     }
+}
+
+#[test]
+fn a_warm_single_threaded_batch_allocates_nothing() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let trees: Vec<Tree> = sigma_testkit::fixture_trees().into_iter().map(|(_, tree)| tree).collect();
+    let mut encoder = BatchEncoder::new(NonZeroUsize::MIN);
+    let mut decoder = BatchDecoder::new(DecodeLimits::DEFAULT, NonZeroUsize::MIN);
+    let mut encoded = EncodedBatch::default();
+    let mut decoded = Vec::new();
+    encoder.encode(&trees, &mut encoded).unwrap();
+    decoder.decode_batch(&encoded, &mut decoded).unwrap();
+    for _ in 0..3 {
+        let (result, usage) = measure(|| encoder.encode(&trees, &mut encoded));
+        result.unwrap();
+        assert_eq!(usage.allocations, 0, "encode: {usage:?}");
+        let (result, usage) = measure(|| decoder.decode_batch(&encoded, &mut decoded));
+        result.unwrap();
+        assert_eq!(usage.allocations, 0, "decode: {usage:?}");
+    }
+    assert_eq!(decoded, trees);
 }

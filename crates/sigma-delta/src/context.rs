@@ -3,7 +3,6 @@
 use std::collections::VecDeque;
 
 use hashbrown::HashMap;
-use sigma_primitives::PrimitiveSet;
 use sigma_tree::Tree;
 
 use crate::hash::{subtree_eq, subtree_hashes};
@@ -34,8 +33,6 @@ pub struct Entry {
     pub seq: u64,
     /// The tree.
     pub tree: Tree,
-    /// The primitives it uses.
-    pub primitives: PrimitiveSet,
     /// Its subtree hashes, by pre-order index.
     hashes: Vec<u64>,
 }
@@ -113,21 +110,11 @@ impl Context {
         self.next_seq
     }
 
-    /// The most recent tree, if any.
-    pub fn latest(&self) -> Option<&Entry> {
-        self.entries.back()
-    }
-
     /// The entry with sequence number `seq`, if still in the window.
     pub fn get(&self, seq: u64) -> Option<&Entry> {
         let oldest = self.entries.front()?.seq;
         let offset = usize::try_from(seq.checked_sub(oldest)?).ok()?;
         self.entries.get(offset)
-    }
-
-    /// The entries, oldest first.
-    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.iter()
     }
 
     /// The value table.
@@ -160,7 +147,7 @@ impl Context {
             }
         }
         let hashes = if self.indexed && hashes.len() == tree.node_count() { hashes } else { Vec::new() };
-        let entry = Entry { seq, primitives: tree.primitives_used(), tree, hashes };
+        let entry = Entry { seq, tree, hashes };
         for (index, &hash) in entry.hashes.iter().enumerate() {
             if entry.tree.node(index).is_some_and(|n| n.subtree_size() >= self.config.min_subtree) {
                 self.subtrees.insert(hash, SubtreeLocation { seq, node: index });
@@ -233,7 +220,7 @@ mod tests {
         assert_eq!(context.len(), 2);
         assert!(context.get(0).is_none());
         assert_eq!(context.find_subtree(h[1], &probe, 1), None, "evicted with message 0");
-        assert_eq!(context.latest().map(|e| e.seq), Some(2));
+        assert_eq!(context.get(2).map(|e| e.seq), Some(2));
     }
 
     #[test]

@@ -3,15 +3,14 @@
 //! - [`Context`]: the last N trees of a session (the context stack), an index of their subtrees by
 //!   hash, and a [`ValueTable`] of the values seen; bounded by [`ContextConfig`] and evicted
 //!   identically on both ends of a session.
-//! - [`PrimitiveDelta`]: primitives added and removed between two trees, in constant time.
-//! - [`describe`]: a new tree as an [`Edit`]: which subtrees and values can be sent as
+//! - [`describe`]: a new tree as an [`Edit`]: which of its subtrees can be sent as
 //!   back-references to the context.
 //! - [`SimilarityIndex`]: the k stored trees most similar to a query, from MinHash bands in
 //!   sub-linear time (and the exhaustive answer, to compare).
 //! - [`hash`]: subtree hashes (candidates only: every match is confirmed node by node, so a
 //!   collision can never produce a wrong reference).
 //!
-//! **Layer 3.** Depends on `sigma-primitives` and `sigma-tree`; knows nothing of bytes.
+//! **Layer 3.** Depends on `sigma-tree` only; knows nothing of bytes.
 //! `sigma-codec` builds session streams on top of it.
 //!
 //! ```
@@ -29,14 +28,12 @@
 #![warn(clippy::unwrap_used, clippy::panic, clippy::print_stdout, clippy::print_stderr)]
 
 mod context;
-mod delta;
 mod edit;
 pub mod hash;
 pub mod similar;
 mod values;
 
 pub use context::{Context, ContextConfig, Entry, SubtreeLocation};
-pub use delta::PrimitiveDelta;
-pub use edit::{Edit, Op, ValueOp, describe, describe_subtrees};
+pub use edit::{Edit, Op, describe};
 pub use similar::{Match, SimilarityIndex};
 pub use values::ValueTable;

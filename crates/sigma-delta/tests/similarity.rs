@@ -1,27 +1,15 @@
 //! Similarity search on the corpus messages against brute force: recall@10 and query time. The
 //! figures print with `cargo test --release -p sigma-delta --test similarity -- --nocapture`.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use sigma_delta::SimilarityIndex;
-use sigma_tree::Tree;
-
-fn messages(file: &str, key: &str) -> Vec<Tree> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/corpus").join(file);
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    json[key]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| Tree::from_json_document(&serde_json::to_string(m).unwrap()).unwrap())
-        .collect()
-}
+use sigma_testkit::Stream;
 
 #[test]
 fn recall_at_10_against_brute_force() {
-    let mut trees = messages("twitter.json", "statuses");
-    trees.extend(messages("citm_catalog.json", "performances"));
+    let mut trees = Stream::TwitterStatuses.trees();
+    trees.extend(Stream::CitmPerformances.trees());
     let mut index = SimilarityIndex::new();
     for (id, tree) in trees.iter().enumerate() {
         index.add(id as u64, tree);

@@ -10,7 +10,7 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum Error {
     /// The input is shorter than the smallest stream the format allows.
-    #[error("stream of {len} bytes is too short: a v1 stream has at least {min} (header and checksum)")]
+    #[error("input of {len} bytes is too short: the smallest the format allows is {min} bytes")]
     TooShort {
         /// Length of the input.
         len: usize,
@@ -67,8 +67,8 @@ pub enum Error {
         /// Offset of the first byte that is not valid UTF-8.
         offset: usize,
     },
-    /// A glyph that runs past the end of the glyph bytes.
-    #[error("glyph cut short at byte {offset}: {needed} more bytes needed, {available} left")]
+    /// A glyph, field or record that runs past the end of the bytes that hold it.
+    #[error("cut short at byte {offset}: {needed} more bytes needed, {available} left")]
     UnexpectedEnd {
         /// Offset where the missing bytes should start.
         offset: usize,
@@ -148,6 +148,86 @@ pub enum Error {
         /// Bytes the writes reached (a lower bound).
         needed: usize,
     },
+    /// A varint with a trailing zero group (a shorter form says the same).
+    #[error("non-canonical varint at byte {offset}: a shorter form holds the same number")]
+    NonCanonicalVarint {
+        /// Offset of the varint's first byte.
+        offset: usize,
+    },
+    /// A varint whose value needs more than 64 bits.
+    #[error("varint at byte {offset} overflows 64 bits")]
+    VarintOverflow {
+        /// Offset of the varint's first byte.
+        offset: usize,
+    },
+    /// A field whose value is outside the range the format allows.
+    #[error("{field} at byte {offset} is {found}, but the format allows {min} to {max}")]
+    FieldOutOfRange {
+        /// Offset of the field.
+        offset: usize,
+        /// The field, as the format description names it (`window`, `sample length`, …).
+        field: &'static str,
+        /// The value found.
+        found: u64,
+        /// The smallest value allowed.
+        min: u64,
+        /// The largest value allowed.
+        max: u64,
+    },
+    /// A byte that should name one of a few kinds (a frame kind, a body coding, a pattern node
+    /// kind, a delta op) and names none.
+    #[error("unknown {field} {found:#04x} at byte {offset} (expected {expected})")]
+    UnknownKind {
+        /// Offset of the byte.
+        offset: usize,
+        /// What the byte is (`frame kind`, `body coding`, …).
+        field: &'static str,
+        /// The byte found.
+        found: u8,
+        /// The values allowed, e.g. `"0-3"`.
+        expected: &'static str,
+    },
+    /// A tag with bits set that its kind leaves reserved (zero).
+    #[error("reserved bits {bits:#04x} set in the {field} at byte {offset}")]
+    ReservedBits {
+        /// Offset of the tag.
+        offset: usize,
+        /// The tag (`subtree reference tag`, …).
+        field: &'static str,
+        /// The reserved bits that are set.
+        bits: u8,
+    },
+    /// Bytes left over after a record that should end its container (a frame's body, a file).
+    #[error("{count} unused bytes at byte {offset} after the {after}")]
+    ExtraBytes {
+        /// Offset of the first extra byte.
+        offset: usize,
+        /// How many there are.
+        count: usize,
+        /// What they follow (`repeat's distance`, `delta's tree`, `codebook sample`).
+        after: &'static str,
+    },
+    /// A file that does not start with the format's magic bytes.
+    #[error("not {expected}: bad magic bytes at byte {offset}")]
+    BadMagic {
+        /// Always 0.
+        offset: usize,
+        /// What the file should have been (`a ΣLANG codebook`).
+        expected: &'static str,
+    },
+    /// A codebook of version 1: it has no sample to prime the byte model.
+    #[error(
+        "codebook version {version} at byte {offset} has no sample for the byte model: train it again \
+         (this reader reads version {expected})"
+    )]
+    RetiredCodebookVersion {
+        /// Offset of the version byte.
+        offset: usize,
+        /// The version found.
+        version: u8,
+        /// The version this reader handles.
+        expected: u8,
+    },
     /// A context id that does not fit the header's field.
     #[error("context id {context_id} does not fit format v1's 12-bit field (at most {limit})")]
     ContextIdTooLarge {
@@ -174,7 +254,15 @@ impl Error {
             | Error::TrailingBytes { offset, .. }
             | Error::BadFormatByte { offset, .. }
             | Error::NonCanonicalPalette { offset, .. }
-            | Error::PaletteCode { offset, .. } => Some(offset),
+            | Error::PaletteCode { offset, .. }
+            | Error::NonCanonicalVarint { offset }
+            | Error::VarintOverflow { offset }
+            | Error::FieldOutOfRange { offset, .. }
+            | Error::UnknownKind { offset, .. }
+            | Error::ReservedBits { offset, .. }
+            | Error::ExtraBytes { offset, .. }
+            | Error::BadMagic { offset, .. }
+            | Error::RetiredCodebookVersion { offset, .. } => Some(offset),
             Error::TooManyGlyphs { .. }
             | Error::PayloadTooLong { .. }
             | Error::SizeMismatch { .. }

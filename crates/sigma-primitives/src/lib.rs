@@ -39,7 +39,7 @@ pub use set::{PrimitiveSet, PrimitiveSetIter};
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Primitive(u8);
 
-/// The three tiers of the table (DESIGN §1): universal concepts, domain encodings, learned slots.
+/// The three tiers of the table: universal concepts, domain encodings, learned slots.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Tier {
     /// Σ0–Σ15: universal concepts (`ENTITY`, `ACTION`, …).

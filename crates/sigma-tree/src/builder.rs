@@ -9,7 +9,8 @@ use crate::tree::{Node, Tree};
 /// [`close`](TreeBuilder::close) it; [`leaf`](TreeBuilder::leaf) is open-and-close.
 ///
 /// The builder keeps a stack of open nodes (a `Vec`, never the call stack), so any depth is fine.
-/// It can start from an old tree to reuse its allocations ([`TreeBuilder::reuse`]).
+/// Decoders fill trees through [`RawBuilder`](crate::raw::RawBuilder), which reuses an old
+/// tree's allocations and takes values as unchecked bytes.
 ///
 /// ```
 /// use sigma_primitives::Primitive;
@@ -32,7 +33,8 @@ pub struct TreeBuilder {
     nodes: Vec<Node>,
     /// Every value's bytes so far. Valid UTF-8 at every value span once [`TreeBuilder::finish`]
     /// has checked it: values given as `&str` are valid already, values given as bytes
-    /// ([`TreeBuilder::leaf_bytes`]) are checked all at once there.
+    /// ([`RawBuilder::preorder_node`](crate::raw::RawBuilder::preorder_node)) are checked all at
+    /// once there.
     values: Vec<u8>,
     /// The open nodes, outermost first.
     open: BuilderStack,
@@ -43,7 +45,8 @@ pub struct TreeBuilder {
     split_char: bool,
 }
 
-/// A value given as bytes that should be UTF-8 ([`TreeBuilder::leaf_bytes`]): `bytes[..len]`.
+/// A value given as bytes that should be UTF-8
+/// ([`RawBuilder::preorder_node`](crate::raw::RawBuilder::preorder_node)): `bytes[..len]`.
 /// `bytes` may run on past the value (to the end of the message it was read from, say): the
 /// builder then copies short values as one fixed-size chunk, much cheaper than a `memcpy` call.
 #[derive(Clone, Copy, Debug)]
@@ -65,7 +68,8 @@ impl<'a> ValueBytes<'a> {
 const CHUNK: usize = 32;
 
 /// The open-node stack of a [`TreeBuilder`], kept apart so a decoder can reuse its allocation
-/// from one tree to the next ([`TreeBuilder::into_parts`], [`TreeBuilder::reuse_parts`]).
+/// from one tree to the next ([`RawBuilder::reuse`](crate::raw::RawBuilder::reuse),
+/// [`RawBuilder::into_parts`](crate::raw::RawBuilder::into_parts)).
 #[derive(Clone, Debug, Default)]
 pub struct BuilderStack(Vec<Open>);
 
@@ -75,7 +79,7 @@ struct Open {
     index: u32,
     /// `NO_CHILD` until the first child is added.
     latest_child: u32,
-    /// Whether it is its parent's last child ([`TreeBuilder::preorder_node`] only).
+    /// Whether it is its parent's last child (`preorder_node` only).
     last_sibling: bool,
 }
 
@@ -101,15 +105,10 @@ impl TreeBuilder {
         }
     }
 
-    /// A builder that clears `tree` and fills it again, keeping its allocations.
-    pub fn reuse(tree: Tree) -> TreeBuilder {
-        TreeBuilder::reuse_parts(tree, BuilderStack::default())
-    }
-
-    /// A builder that refills `tree` and reuses `stack` for its open nodes (see
-    /// [`TreeBuilder::into_parts`]): no allocation once both have grown large enough.
+    /// A builder that refills `tree` and reuses `stack` for its open nodes: no allocation once
+    /// both have grown large enough.
     #[inline]
-    pub fn reuse_parts(tree: Tree, mut stack: BuilderStack) -> TreeBuilder {
+    pub(crate) fn reuse_parts(tree: Tree, mut stack: BuilderStack) -> TreeBuilder {
         let Tree { mut nodes, values } = tree;
         nodes.clear();
         let mut values = values.into_bytes();
@@ -120,7 +119,7 @@ impl TreeBuilder {
 
     /// The tree so far and the open-node stack, for reuse after an error. The tree may be
     /// incomplete, and loses its values if any given as bytes are not UTF-8.
-    pub fn into_parts(self) -> (Tree, BuilderStack) {
+    pub(crate) fn into_parts(self) -> (Tree, BuilderStack) {
         let TreeBuilder { nodes, values, open, .. } = self;
         let values = String::from_utf8(values).unwrap_or_else(|e| {
             let mut bytes = e.into_bytes();
@@ -143,13 +142,8 @@ impl TreeBuilder {
     }
 
     /// Index of the innermost open node, if any.
-    pub fn innermost_open(&self) -> Option<usize> {
+    pub(crate) fn innermost_open(&self) -> Option<usize> {
         self.open.0.last().map(|o| o.index as usize)
-    }
-
-    /// Value bytes added so far.
-    pub fn value_bytes(&self) -> usize {
-        self.values.len()
     }
 
     #[inline(always)]
@@ -217,21 +211,6 @@ impl TreeBuilder {
         self.push(primitive, value.map(|v| ValueBytes::exact(v.as_bytes()))).map(|index| index as usize)
     }
 
-    /// As [`TreeBuilder::open`], with a value that should be UTF-8 but has not been checked:
-    /// [`TreeBuilder::finish`] checks every such value at once (much faster than one by one) and
-    /// fails with [`Error::InvalidUtf8`] naming the first node whose value is not.
-    #[inline]
-    pub fn open_bytes(
-        &mut self,
-        primitive: Primitive,
-        value: Option<ValueBytes<'_>>,
-    ) -> Result<usize, Error> {
-        self.note_unchecked(value);
-        let index = self.push(primitive, value)?;
-        self.push_open(index, false);
-        Ok(index as usize)
-    }
-
     /// Makes node `index` the innermost open node.
     #[inline]
     fn push_open(&mut self, index: u32, last_sibling: bool) {
@@ -250,18 +229,6 @@ impl TreeBuilder {
         }
     }
 
-    /// As [`TreeBuilder::leaf`], with a value checked by [`TreeBuilder::finish`] (see
-    /// [`TreeBuilder::open_bytes`]).
-    #[inline]
-    pub fn leaf_bytes(
-        &mut self,
-        primitive: Primitive,
-        value: Option<ValueBytes<'_>>,
-    ) -> Result<usize, Error> {
-        self.note_unchecked(value);
-        self.push(primitive, value).map(|index| index as usize)
-    }
-
     #[inline]
     fn note_unchecked(&mut self, value: Option<ValueBytes<'_>>) {
         if let Some(value) = value {
@@ -275,10 +242,10 @@ impl TreeBuilder {
     /// and whether it is its parent's last child (after a last leaf, its parent closes, and so on
     /// up while each closed node was itself a last child). Returns whether the tree is complete.
     ///
-    /// The value is unchecked bytes, as with [`TreeBuilder::leaf_bytes`]. One call per node
-    /// instead of open/leaf/close and a stack of the caller's own: the decoders' fast path.
+    /// The value is unchecked bytes, checked by `finish`. One call per node instead of
+    /// open/leaf/close and a stack of the caller's own: the decoders' fast path.
     #[inline]
-    pub fn preorder_node(
+    pub(crate) fn preorder_node(
         &mut self,
         primitive: Primitive,
         value: Option<ValueBytes<'_>>,
@@ -310,7 +277,7 @@ impl TreeBuilder {
 
     /// Sets the primitive of node `index` (for readers that learn it after the children, as
     /// tree JSON allows). Returns `false` if there is no such node.
-    pub fn set_primitive(&mut self, index: usize, primitive: Primitive) -> bool {
+    pub(crate) fn set_primitive(&mut self, index: usize, primitive: Primitive) -> bool {
         match self.nodes.get_mut(index) {
             Some(node) => {
                 node.primitive = primitive.id();
@@ -322,7 +289,7 @@ impl TreeBuilder {
 
     /// Sets the value of node `index`, replacing any value it had (the old bytes stay unused in
     /// the buffer). Returns `Ok(false)` if there is no such node.
-    pub fn set_value(&mut self, index: usize, value: Option<&str>) -> Result<bool, Error> {
+    pub(crate) fn set_value(&mut self, index: usize, value: Option<&str>) -> Result<bool, Error> {
         if index >= self.nodes.len() {
             return Ok(false);
         }
@@ -346,7 +313,7 @@ impl TreeBuilder {
     /// As [`TreeBuilder::finish`], into `tree` (its old contents dropped) and giving the open-node
     /// stack back for reuse. On error `tree` is left empty, keeping its allocations.
     #[inline]
-    pub fn finish_into(self, tree: &mut Tree, stack: &mut BuilderStack) -> Result<(), Error> {
+    pub(crate) fn finish_into(self, tree: &mut Tree, stack: &mut BuilderStack) -> Result<(), Error> {
         let TreeBuilder { nodes, values, open, unchecked, split_char } = self;
         let open_count = open.0.len();
         *stack = open;
@@ -494,38 +461,36 @@ mod tests {
 
     #[test]
     fn byte_values_are_checked_at_finish() {
+        let bytes = |b: &'static [u8]| Some(ValueBytes::exact(b));
         let mut b = TreeBuilder::new();
-        b.open_bytes(Primitive::ENTITY, Some(ValueBytes::exact(b"ok"))).unwrap();
-        b.leaf_bytes(Primitive::STRING, Some(ValueBytes::exact(b"fine \xC3\xA9"))).unwrap();
-        b.leaf_bytes(Primitive::STRING, Some(ValueBytes::exact(b"ab\xFF"))).unwrap();
-        b.close().unwrap();
+        b.preorder_node(Primitive::ENTITY, bytes(b"ok"), true, false).unwrap();
+        b.preorder_node(Primitive::STRING, bytes(b"fine \xC3\xA9"), false, false).unwrap();
+        b.preorder_node(Primitive::STRING, bytes(b"ab\xFF"), false, true).unwrap();
         assert_eq!(b.finish().unwrap_err(), Error::InvalidUtf8 { node: 2, valid_up_to: 2 });
 
         // Each value must be UTF-8 on its own, not only all of them together.
         let mut b = TreeBuilder::new();
-        b.open_bytes(Primitive::ENTITY, Some(ValueBytes::exact(b"\xC3"))).unwrap();
-        b.leaf_bytes(Primitive::STRING, Some(ValueBytes::exact(b"\xA9"))).unwrap();
-        b.close().unwrap();
+        b.preorder_node(Primitive::ENTITY, bytes(b"\xC3"), true, false).unwrap();
+        b.preorder_node(Primitive::STRING, bytes(b"\xA9"), false, true).unwrap();
         assert_eq!(b.finish().unwrap_err(), Error::InvalidUtf8 { node: 0, valid_up_to: 0 });
 
         // Bytes that no node uses any more need not be UTF-8.
         let mut b = TreeBuilder::new();
-        let root = b.open_bytes(Primitive::ENTITY, Some(ValueBytes::exact(b"\xFF"))).unwrap();
-        b.leaf_bytes(Primitive::STRING, Some(ValueBytes { bytes: b"abc-and-more", len: 3 })).unwrap();
-        assert!(b.set_value(root, Some("fixed")).unwrap());
-        b.close().unwrap();
+        b.preorder_node(Primitive::ENTITY, bytes(b"\xFF"), true, false).unwrap();
+        b.preorder_node(Primitive::STRING, Some(ValueBytes { bytes: b"abc-and-more", len: 3 }), false, true)
+            .unwrap();
+        assert!(b.set_value(0, Some("fixed")).unwrap());
         assert_eq!(b.finish().unwrap().to_string(), r#"ENTITY "fixed" [STRING "abc"]"#);
 
         let mut b = TreeBuilder::new();
         assert_eq!(
-            b.leaf_bytes(Primitive::STRING, Some(ValueBytes { bytes: b"ab", len: 3 })),
+            b.preorder_node(Primitive::STRING, Some(ValueBytes { bytes: b"ab", len: 3 }), false, false),
             Err(Error::ValueShorterThanLength { len: 3, available: 2 })
         );
 
         let mut b = TreeBuilder::new();
-        b.open_bytes(Primitive::ENTITY, Some(ValueBytes::exact("é".as_bytes()))).unwrap();
-        b.leaf_bytes(Primitive::STRING, None).unwrap();
-        b.close().unwrap();
+        b.preorder_node(Primitive::ENTITY, bytes("é".as_bytes()), true, false).unwrap();
+        b.preorder_node(Primitive::STRING, None, false, true).unwrap();
         assert_eq!(b.finish().unwrap().to_string(), r#"ENTITY "é" [STRING]"#);
     }
 

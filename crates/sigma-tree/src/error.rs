@@ -30,7 +30,7 @@ pub enum Error {
         /// How many nodes are still open.
         open: usize,
     },
-    /// A value given as bytes ([`TreeBuilder::leaf_bytes`](crate::TreeBuilder::leaf_bytes)) is
+    /// A value given as bytes ([`RawBuilder::preorder_node`](crate::raw::RawBuilder::preorder_node)) is
     /// not UTF-8.
     #[error("the value of node {node} is not UTF-8 (valid up to byte {valid_up_to} of the value)")]
     InvalidUtf8 {
@@ -39,7 +39,7 @@ pub enum Error {
         /// Bytes of the value that are valid UTF-8.
         valid_up_to: usize,
     },
-    /// A [`ValueBytes`](crate::ValueBytes) whose `len` runs past its bytes.
+    /// A [`ValueBytes`](crate::raw::ValueBytes) whose `len` runs past its bytes.
     #[error("a value of {len} bytes was given only {available} bytes")]
     ValueShorterThanLength {
         /// The length claimed.

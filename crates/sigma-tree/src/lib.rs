@@ -5,12 +5,15 @@
 //! a `Vec` of 16-byte node records and one `String` of values, so a decoder fills it without an
 //! allocation per node and a node is just an index.
 //!
-//! - [`TreeBuilder`] fills a tree node by node (open, leaf, close).
+//! - [`TreeBuilder`] fills a tree node by node (open, leaf, close); [`raw`] holds what decoders
+//!   use to fill one faster (reused allocations, values checked all at once).
 //! - [`NodeRef`] is a read-only cursor: primitive, value, children.
 //! - [`Tree::depth_first`], [`Tree::breadth_first`] and [`Tree::events`] walk it with depths or
 //!   enter/leave events; [`Tree::depth`], [`Tree::node_count`] and [`Tree::primitives_used`]
 //!   summarise it; `==` compares structure and values.
-//! - [`Tree::to_tree_json`] and [`Tree::from_tree_json`] are the tree JSON form of DESIGN §6;
+//! - [`Tree::to_tree_json`] and [`Tree::from_tree_json`] are the tree JSON form
+//!   (`{"p": 16, "v": "calculate", "c": [...]}`), and [`Tree::from_json_document`] and
+//!   [`Tree::to_json_document`] map any JSON document to a tree and back;
 //!   `Display` is the text notation (`FUNCTION "calculate" [PARAMETER "x", …]`).
 //! - [`samples`] builds the reference benchmark's trees, balanced trees and chains.
 //!
@@ -44,12 +47,13 @@ pub mod arbitrary;
 mod builder;
 mod error;
 pub mod json;
+pub mod raw;
 pub mod samples;
 mod text;
 mod tree;
 mod walk;
 
-pub use builder::{BuilderStack, MAX_NODES, MAX_VALUE_BYTES, TreeBuilder, ValueBytes};
+pub use builder::{MAX_NODES, MAX_VALUE_BYTES, TreeBuilder};
 pub use error::Error;
 pub use sigma_primitives::{Primitive, PrimitiveSet};
 pub use tree::{Children, NodeRef, Tree};

@@ -1,4 +1,4 @@
-//! The sample trees of DESIGN §9, built in code: the reference benchmark's four trees, balanced
+//! The sample trees, built in code: the Python reference benchmark's four trees, balanced
 //! trees and chains. `fixtures/` holds the same trees in tree JSON form; a test checks they agree.
 
 use sigma_primitives::Primitive;

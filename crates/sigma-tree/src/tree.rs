@@ -93,6 +93,20 @@ impl Tree {
         self.nodes.iter().enumerate().map(move |(index, node)| NodeRef { tree: self, index, node: *node })
     }
 
+    /// The nodes of the subtree rooted at node `root`, in pre-order (none if there is no such
+    /// node).
+    #[inline]
+    pub fn subtree(&self, root: usize) -> impl ExactSizeIterator<Item = NodeRef<'_>> + '_ {
+        let end = self.nodes.get(root).map_or(root, |node| root + node.size as usize);
+        let nodes = self.nodes.get(root..end);
+        debug_assert!(nodes.is_some(), "a subtree lies inside its tree");
+        nodes.unwrap_or_default().iter().enumerate().map(move |(offset, node)| NodeRef {
+            tree: self,
+            index: root + offset,
+            node: *node,
+        })
+    }
+
     /// The number of levels: 1 for a lone root, 0 for an empty tree. One pass, no recursion.
     pub fn depth(&self) -> usize {
         let mut walk = self.depth_first();

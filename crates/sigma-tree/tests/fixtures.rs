@@ -1,7 +1,6 @@
-//! `fixtures/trees/*.json` hold the sample trees of DESIGN §9 in tree JSON form; they must agree
-//! with `sigma_tree::samples`, which builds the same trees in code. `SIGMA_BLESS=1` rewrites them.
-
-use std::path::PathBuf;
+//! `fixtures/trees/*.json` hold the sample trees (the reference benchmark's four, two balanced
+//! trees) in tree JSON form; they must agree with `sigma_tree::samples`, which builds the same
+//! trees in code. `SIGMA_BLESS=1` rewrites them.
 
 use sigma_tree::{Tree, samples};
 
@@ -18,7 +17,7 @@ fn fixture_trees() -> Vec<(&'static str, Tree)> {
 
 #[test]
 fn fixture_files_match_the_samples() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/trees");
+    let dir = sigma_testkit::fixtures().join("trees");
     let bless = std::env::var_os("SIGMA_BLESS").is_some();
     for (name, tree) in fixture_trees() {
         let path = dir.join(format!("{name}.json"));

@@ -28,9 +28,8 @@ fn check_round_trip(text: &str) -> String {
 
 #[test]
 fn corpus_documents_round_trip() {
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/corpus");
-    for name in ["twitter.json", "citm_catalog.json", "canada.json"] {
-        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+    for name in sigma_testkit::CORPUS {
+        let text = sigma_testkit::fixture_text(&format!("corpus/{name}"));
         let back = check_round_trip(&text);
         // serde_json agrees it is the same document (as values; it normalises numbers, so
         // compare after its own parse of both).

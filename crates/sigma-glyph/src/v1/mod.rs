@@ -1,4 +1,4 @@
-//! Format v1: the Python reference's glyph stream, byte for byte (DESIGN §4.1–4.2).
+//! Format v1: the Python reference's glyph stream, byte for byte (docs/FORMAT.md, "Format v1").
 //!
 //! ```text
 //! stream = header (4 bytes, big-endian u32) | glyphs | CRC-16/IBM-3740 (2 bytes, big-endian)
@@ -9,7 +9,7 @@
 //! ```
 //!
 //! The [`Writer`] and [`Reader`] mirror each other. The reader is strict where the reference is
-//! lax (DESIGN §4.4): it checks the length and the checksum before it parses a glyph, and rejects
+//! lax: it checks the length and the checksum before it parses a glyph, and rejects
 //! unknown versions and flags, non-canonical escapes and length prefixes, invalid UTF-8 in values,
 //! count mismatches and trailing bytes, each as its own [`Error`](crate::Error) variant.
 
@@ -23,9 +23,9 @@ pub use writer::Writer;
 
 /// The version number v1 streams carry in header bits 31–30.
 pub const VERSION: u8 = 1;
-/// Header size (§4.1): one big-endian `u32`.
+/// Header size: one big-endian `u32`.
 pub const HEADER_LEN: usize = 4;
-/// Checksum size (§4.1): one big-endian CRC-16.
+/// Checksum size: one big-endian CRC-16.
 pub const CRC_LEN: usize = 2;
 /// The shortest possible stream: a header, no glyphs, a checksum.
 pub const MIN_STREAM_LEN: usize = HEADER_LEN + CRC_LEN;
@@ -45,7 +45,7 @@ pub const MAX_INLINE_PRIMITIVE: u8 = 30;
 pub const PRIMITIVE_ESCAPE: u8 = 31;
 /// Bit 5 of a glyph's first byte: a length and payload follow.
 pub const HAS_PAYLOAD_BIT: u8 = 0x20;
-/// The end-of-children marker (§4.3): a PRIMITIVE glyph of `COMPOSITE` (0x0B) without payload.
+/// The end-of-children marker: a PRIMITIVE glyph of `COMPOSITE` (0x0B) without payload.
 pub const END_MARKER: u8 = 0x0B;
 
 /// The CRC v1 uses: CRC-16/IBM-3740 (poly 0x1021, init 0xFFFF, no reflection, no final xor),

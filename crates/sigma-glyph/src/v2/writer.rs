@@ -344,8 +344,10 @@ impl<'b> SizedWriter<'b> {
     #[inline(never)]
     fn update_crc(&mut self) {
         let (from, to) = (self.start + self.crc_pos, self.start + self.pos);
-        self.crc = crc32c_append(self.crc, self.buf.get(from..to).unwrap_or_default());
-        self.crc_pos = to;
+        let written = self.buf.get(from..to);
+        debug_assert!(written.is_some(), "bytes {from}..{to} of a buffer of {}", self.buf.len());
+        self.crc = crc32c_append(self.crc, written.unwrap_or_default());
+        self.crc_pos = self.pos;
     }
 
     /// Writes the CRC after the last node and cuts the buffer there; returns the message's

@@ -1,4 +1,4 @@
-//! The lossless mapping between JSON documents and trees (DESIGN §6).
+//! The lossless mapping between JSON documents and trees (docs/FORMAT.md, "Tree JSON and JSON documents").
 //!
 //! | JSON | tree |
 //! |---|---|

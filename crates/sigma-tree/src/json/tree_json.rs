@@ -1,4 +1,4 @@
-//! The tree JSON form (DESIGN §6): `{"p": 16, "v": "calculate", "c": [ ... ]}`, both ways.
+//! The tree JSON form: `{"p": 16, "v": "calculate", "c": [ ... ]}`, both ways.
 //!
 //! Output is always `{"p":<int>,"v":<string or null>,"c":[...]}`, compact. Input is lenient where
 //! the form allows it and strict elsewhere: `p` may be an integer 0–255 or a primitive name (any

@@ -1,0 +1,8 @@
+//! One module per `sigma` command, each with its arguments (`Args`) and its `run`.
+
+pub(crate) mod decode;
+pub(crate) mod encode;
+pub(crate) mod inspect;
+pub(crate) mod stats;
+pub(crate) mod stream;
+pub(crate) mod train;

@@ -1,0 +1,500 @@
+//! `SessionDecoder`: reads a stream's header, then its frames in order, each into its tree,
+//! keeping the same state the encoder kept. [`Frames`] walks a whole stream; it is the one frame
+//! loop (decoding, listings and the `sigma` command all use it).
+
+use std::sync::Arc;
+
+use sigma_glyph::session::{
+    DeltaReader, FrameKind, HoleKinds, Op, RawFrame, Value, ValueKind, plain_body_is_v2, read_frame,
+    read_header,
+};
+use sigma_primitives::Primitive;
+use sigma_tree::{Tree, TreeBuilder};
+
+use super::codebook::{Codebook, PatternValue};
+use super::predict::{Parent, canonical_int, node_key, unzigzag, walk_pattern};
+use super::state::{End, SessionState};
+use super::{ContextConfig, SessionConfig, SessionError};
+use crate::{DecodeLimits, Error, Format, Limit, detect, v2};
+
+/// One decoded frame: where it was, how it was sent, and its tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// The message's sequence number.
+    pub seq: u64,
+    /// How it was sent.
+    pub kind: FrameKind,
+    /// Offset of the frame in the stream.
+    pub offset: usize,
+    /// Bytes the frame took, its fields and CRC included.
+    pub len: usize,
+    /// Bytes of its body.
+    pub body_len: usize,
+    /// For a coded frame, the length of the plain body the byte model decoded.
+    pub plain_len: Option<usize>,
+    /// The tree.
+    pub tree: Tree,
+}
+
+/// The decoding end of a session. It owns its position in the stream: [`SessionDecoder::next_frame`]
+/// decodes the frame there, and [`SessionDecoder::frames`] iterates over the rest.
+#[derive(Debug)]
+pub struct SessionDecoder {
+    state: SessionState,
+    limits: DecodeLimits,
+    v2: v2::Decoder,
+    /// Offset in the stream of the next frame.
+    offset: usize,
+    /// Bytes the header took.
+    header_len: usize,
+    /// A coded frame's decoded body (scratch, kept between frames).
+    plain: Vec<u8>,
+    /// The value being read (scratch).
+    value: String,
+    /// Each node whose children are being read: whether it is its parent's last child, and it
+    /// as a parent; the root's virtual parent at the bottom (scratch).
+    parents: Vec<(bool, Parent)>,
+}
+
+impl SessionDecoder {
+    /// Reads the stream header at the start of `stream`. `codebook` must be the one the stream
+    /// was encoded with (the header names it by hash), or `None` if it was encoded without one.
+    pub fn new(
+        stream: &[u8],
+        limits: DecodeLimits,
+        codebook: Option<Arc<Codebook>>,
+    ) -> Result<SessionDecoder, Error> {
+        match detect(stream)? {
+            Format::Session => {}
+            format => return Err(SessionError::NotAStream { format }.into()),
+        }
+        let (header, header_len) = read_header(stream)?;
+        let named = header.codebook;
+        let offset = header_len - sigma_glyph::session::CRC_LEN - 8;
+        match (named, codebook.as_deref().map(Codebook::hash)) {
+            (0, None) => {}
+            (0, Some(given)) => return Err(SessionError::CodebookNotUsed { offset, given }.into()),
+            (named, None) => return Err(SessionError::CodebookRequired { offset, named }.into()),
+            (named, Some(given)) if named != given => {
+                return Err(SessionError::CodebookMismatch { offset, named, given }.into());
+            }
+            _ => {}
+        }
+        let context =
+            ContextConfig { window: header.window, values: header.values, min_subtree: header.min_subtree };
+        let config = SessionConfig { context, coding: header.coding };
+        Ok(SessionDecoder {
+            state: SessionState::new(config, codebook, End::Decoder),
+            limits,
+            v2: v2::Decoder::new(limits),
+            offset: header_len,
+            header_len,
+            plain: Vec::new(),
+            value: String::new(),
+            parents: Vec::new(),
+        })
+    }
+
+    /// The configuration the stream's header gave.
+    pub fn config(&self) -> &SessionConfig {
+        &self.state.config
+    }
+
+    /// The codebook the stream was encoded with (the one given, whose hash the header names).
+    pub fn codebook(&self) -> Option<&Codebook> {
+        self.state.codebook.as_deref()
+    }
+
+    /// Bytes the stream header took.
+    pub fn header_len(&self) -> usize {
+        self.header_len
+    }
+
+    /// Offset in the stream of the next frame.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// Decodes the frame at the decoder's offset in `stream` (the stream the header was read
+    /// from, or that stream grown by more frames), or `None` at the end of `stream`. After an
+    /// error the decoder stays where it was.
+    pub fn next_frame(&mut self, stream: &[u8]) -> Option<Result<Frame, Error>> {
+        if self.offset >= stream.len() {
+            return None;
+        }
+        Some(self.decode_frame(stream))
+    }
+
+    /// The frames of `stream` from the decoder's offset on; the iteration ends after the first
+    /// error.
+    pub fn frames<'d, 's>(&'d mut self, stream: &'s [u8]) -> Frames<'d, 's> {
+        Frames { decoder: self, stream, failed: false }
+    }
+
+    fn decode_frame(&mut self, stream: &[u8]) -> Result<Frame, Error> {
+        let expected = self.state.next_seq();
+        let offset = self.offset;
+        let in_frame = |error: Error| Error::Frame { seq: expected, offset, source: Box::new(error) };
+        let frame = read_frame(stream, offset).map_err(|e| in_frame(e.into()))?;
+        let (tree, plain_len) = self.decode_body(&frame, expected).map_err(in_frame)?;
+        self.state.end_frame(tree.clone(), Vec::new());
+        self.offset += frame.len;
+        Ok(Frame {
+            seq: frame.seq,
+            kind: frame.kind,
+            offset,
+            len: frame.len,
+            body_len: frame.body.len(),
+            plain_len,
+            tree,
+        })
+    }
+
+    /// The tree a checked frame holds, and the plain length of a coded body.
+    fn decode_body(&mut self, frame: &RawFrame<'_>, expected: u64) -> Result<(Tree, Option<usize>), Error> {
+        if frame.seq != expected {
+            return Err(SessionError::OutOfOrder { offset: frame.offset, expected, found: frame.seq }.into());
+        }
+        let coding = self.state.config.coding;
+        if !frame.kind.is_used_with(coding) {
+            return Err(
+                SessionError::KindNotInCoding { offset: frame.offset + 1, kind: frame.kind, coding }.into()
+            );
+        }
+        let mut tree = Tree::new();
+        match frame.kind {
+            FrameKind::Full => self.v2.decode_into(frame.body, &mut tree)?,
+            FrameKind::Repeat => {
+                let distance = frame.repeat_distance()?;
+                let earlier = expected.checked_sub(1).and_then(|latest| latest.checked_sub(distance));
+                let entry = earlier.and_then(|seq| self.state.context.get(seq));
+                let entry =
+                    entry.ok_or(SessionError::RepeatOutsideWindow { offset: frame.body_offset, distance })?;
+                tree = entry.tree.clone();
+            }
+            FrameKind::Delta => {
+                let before = self.state.primitives.clone();
+                tree = self.decode_delta(frame.body, frame.body_offset).inspect_err(|_| {
+                    // What the failed frame taught the primitive lists is forgotten, so that
+                    // the frame can be tried again.
+                    self.state.primitives = before;
+                })?;
+            }
+            FrameKind::Coded => {
+                let mut plain = std::mem::take(&mut self.plain);
+                let decoded = self.decode_coded(frame, &mut plain);
+                let plain_len = plain.len();
+                self.plain = plain;
+                return decoded.map(|tree| (tree, Some(plain_len)));
+            }
+        }
+        Ok((tree, None))
+    }
+
+    /// Decodes a coded body: the plain body's length, then the plain body through the model.
+    /// Offsets of errors inside the plain body count decoded bytes from the body's start.
+    fn decode_coded(&mut self, frame: &RawFrame<'_>, plain: &mut Vec<u8>) -> Result<Tree, Error> {
+        let body = frame.coded()?;
+        self.limits.check(Limit::Bytes, body.plain_len, frame.body_offset)?;
+        let len = usize::try_from(body.plain_len).map_err(|_| Error::LimitExceeded {
+            offset: frame.body_offset,
+            limit: Limit::Bytes,
+            found: body.plain_len,
+            max: usize::MAX as u64,
+        })?;
+        let model =
+            self.state.model.as_deref_mut().ok_or(SessionError::ModelOutOfStep { offset: frame.offset })?;
+        plain.clear();
+        let used = model.decode(body.coded, len, plain);
+        if used != body.coded.len() {
+            // The model has learned bytes the encoder's did not: the session cannot go on.
+            self.state.model = None;
+            return Err(SessionError::CodedLength {
+                offset: body.offset,
+                expected: used,
+                found: body.coded.len(),
+            }
+            .into());
+        }
+        let decoded = if plain_body_is_v2(plain) {
+            let mut tree = Tree::new();
+            self.v2.decode_into(plain, &mut tree).map(|()| tree)
+        } else {
+            self.decode_delta(plain, frame.body_offset)
+        };
+        if decoded.is_err() {
+            // The model has learned this body; without the tree the session cannot go on.
+            self.state.model = None;
+        }
+        decoded
+    }
+
+    fn decode_delta(&mut self, body: &[u8], base: usize) -> Result<Tree, Error> {
+        let mut reader = DeltaReader::new(body, base);
+        let mut builder = TreeBuilder::new();
+        let latest = self.state.next_seq().checked_sub(1);
+        self.parents.clear();
+        self.parents.push((false, Parent::ROOT));
+        loop {
+            let at = reader.offset();
+            let op = reader.next_op()?;
+            if builder.node_count() == 0 && op.last() {
+                return Err(Error::NonCanonicalRoot { offset: at });
+            }
+            let Some(&(_, parent)) = self.parents.last() else {
+                debug_assert!(false, "the root's virtual parent is popped only when the tree is complete");
+                break;
+            };
+            let (opens, key) = match op {
+                Op::Node { has_children, value, primitive, .. } => {
+                    let id = self
+                        .state
+                        .primitives
+                        .decode(parent.primitive, primitive)
+                        .ok_or(SessionError::PrimitiveSlot { offset: at })?;
+                    let context = parent.child_context();
+                    let has_value = self.read_value(&mut reader, value, context, at)?;
+                    let value = has_value.then_some(self.value.as_str());
+                    if let Some(v) = value {
+                        self.state.values.learn(context, v);
+                    }
+                    let key = node_key(id, value);
+                    if has_children {
+                        builder.open(Primitive::new(id), value)?;
+                        (Some(Parent::new(id, key)), key)
+                    } else {
+                        builder.leaf(Primitive::new(id), value)?;
+                        (None, key)
+                    }
+                }
+                Op::Subtree { distance, node, .. } => {
+                    let entry = latest
+                        .and_then(|l| l.checked_sub(distance))
+                        .and_then(|seq| self.state.context.get(seq))
+                        .ok_or(SessionError::SubtreeOutsideWindow { offset: at, distance })?;
+                    let root = usize::try_from(node).ok().and_then(|index| entry.tree.node(index)).ok_or(
+                        SessionError::SubtreePastEnd { offset: at, node, nodes: entry.tree.node_count() },
+                    )?;
+                    copy_subtree(&entry.tree, root.index(), &mut builder)?;
+                    (None, node_key(root.primitive().id(), root.value()))
+                }
+                Op::Pattern { number, .. } => {
+                    (None, self.read_pattern(&mut reader, number, &parent, at, &mut builder)?)
+                }
+            };
+            self.limits.check(Limit::Nodes, builder.node_count() as u64, at)?;
+            self.limits.check(Limit::Depth, builder.open_count() as u64, at)?;
+            // The node is now its parent's latest child.
+            if let Some((_, parent)) = self.parents.last_mut() {
+                parent.previous = key;
+            }
+            if let Some(opened) = opens {
+                self.parents.push((op.last(), opened));
+                continue;
+            }
+            // A last child closes its parent, which closes its own if it was a last child too.
+            let mut closes_parent = op.last();
+            while closes_parent && self.parents.len() > 1 {
+                builder.close()?;
+                closes_parent = self.parents.pop().is_some_and(|(last, _)| last);
+            }
+            if self.parents.len() == 1 {
+                break;
+            }
+        }
+        reader.finish()?;
+        Ok(builder.finish()?)
+    }
+
+    /// Reads a pattern op's hole kinds and values and adds its nodes; returns its root's key.
+    fn read_pattern(
+        &mut self,
+        reader: &mut DeltaReader<'_>,
+        number: u8,
+        parent: &Parent,
+        at: usize,
+        builder: &mut TreeBuilder,
+    ) -> Result<u64, Error> {
+        let codebook = self.state.codebook.clone();
+        let pattern = codebook.as_deref().and_then(|c| c.pattern(number)).ok_or(
+            SessionError::PatternNotInCodebook {
+                offset: at,
+                number,
+                patterns: codebook.as_deref().map_or(0, |c| c.patterns().len()),
+            },
+        )?;
+        let kinds: HoleKinds<'_> = reader.hole_kinds(pattern.holes())?;
+        let mut hole = 0;
+        let mut result: Result<(), Error> = Ok(());
+        let mut ends: Vec<usize> = Vec::new();
+        let mut root_key = 0;
+        walk_pattern(pattern.nodes().len(), parent, |offset, context| {
+            let Some(p) = pattern.nodes().get(offset) else {
+                debug_assert!(false, "walk_pattern visits the pattern's nodes");
+                return (1, 0);
+            };
+            while ends.last().is_some_and(|&end| end <= offset) {
+                ends.pop();
+                result = std::mem::replace(&mut result, Ok(())).and_then(|()| Ok(builder.close()?));
+            }
+            let value = match &p.value {
+                PatternValue::None => None,
+                PatternValue::Fixed(v) => Some(&**v),
+                PatternValue::Hole => {
+                    let kind = kinds.get(hole);
+                    hole += 1;
+                    let read = match kind {
+                        ValueKind::None => {
+                            Err(SessionError::HoleWithoutValue { offset: at, hole: hole - 1 }.into())
+                        }
+                        kind => self.read_value(reader, kind, context, at).map(drop),
+                    };
+                    result = std::mem::replace(&mut result, Ok(())).and(read);
+                    Some(self.value.as_str())
+                }
+            };
+            if let Some(v) = value {
+                self.state.values.learn(context, v);
+            }
+            let step = if p.size > 1 {
+                ends.push(offset + p.size);
+                builder.open(p.primitive, value)
+            } else {
+                builder.leaf(p.primitive, value)
+            };
+            result = std::mem::replace(&mut result, Ok(())).and(step.map(drop).map_err(Error::from));
+            let key = node_key(p.primitive.id(), value);
+            if offset == 0 {
+                root_key = key;
+            }
+            (p.size, key)
+        });
+        result?;
+        for _ in ends {
+            builder.close()?;
+        }
+        Ok(root_key)
+    }
+
+    /// Reads a value sent as `kind` in `context` into `self.value` (cleared first; reused, so no
+    /// allocation per value). Returns whether there is a value.
+    fn read_value(
+        &mut self,
+        reader: &mut DeltaReader<'_>,
+        kind: ValueKind,
+        context: u64,
+        op_at: usize,
+    ) -> Result<bool, Error> {
+        use std::fmt::Write as _;
+        self.value.clear();
+        let prediction = self.state.values.predict(context);
+        match reader.value(kind)? {
+            Value::None => return Ok(false),
+            Value::Predicted => {
+                self.value.push_str(prediction.ok_or(SessionError::NoPrediction { offset: op_at })?);
+            }
+            Value::Literal(text) => {
+                self.limits.check(Limit::ValueBytes, text.len() as u64, op_at)?;
+                self.value.push_str(text);
+            }
+            Value::Varint(n) if n & 1 == 1 => {
+                let base = prediction
+                    .and_then(canonical_int)
+                    .ok_or(SessionError::NoIntegerPrediction { offset: op_at })?;
+                let value = base
+                    .checked_add(unzigzag(n >> 1))
+                    .ok_or(SessionError::IntegerOverflow { offset: op_at })?;
+                // Writing an integer into a String cannot fail.
+                let written = write!(self.value, "{value}");
+                debug_assert!(written.is_ok());
+            }
+            Value::Varint(n) => {
+                let distance = n >> 1;
+                let value = self
+                    .state
+                    .context
+                    .values()
+                    .at_distance(distance)
+                    .ok_or(SessionError::ValueOutsideTable { offset: op_at, distance })?;
+                self.value.push_str(value);
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// The frames of a session stream, in order, each decoded ([`SessionDecoder::frames`]). After
+/// an error it yields nothing more.
+#[derive(Debug)]
+pub struct Frames<'d, 's> {
+    decoder: &'d mut SessionDecoder,
+    stream: &'s [u8],
+    failed: bool,
+}
+
+impl Iterator for Frames<'_, '_> {
+    type Item = Result<Frame, Error>;
+
+    fn next(&mut self) -> Option<Result<Frame, Error>> {
+        if self.failed {
+            return None;
+        }
+        let next = self.decoder.next_frame(self.stream);
+        self.failed = matches!(next, Some(Err(_)));
+        next
+    }
+}
+
+/// Appends the subtree of `source` rooted at `root` to `builder`, iteratively.
+fn copy_subtree(source: &Tree, root: usize, builder: &mut TreeBuilder) -> Result<(), Error> {
+    // The index past each open node's subtree.
+    let mut ends: Vec<usize> = Vec::new();
+    for node in source.subtree(root) {
+        let index = node.index();
+        while ends.last().is_some_and(|&end| end <= index) {
+            ends.pop();
+            builder.close()?;
+        }
+        if node.has_children() {
+            builder.open(node.primitive(), node.value())?;
+            ends.push(index + node.subtree_size());
+        } else {
+            builder.leaf(node.primitive(), node.value())?;
+        }
+    }
+    for _ in ends {
+        builder.close()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sigma_glyph::session::BodyCoding;
+
+    #[test]
+    fn the_decoder_owns_its_position() {
+        let trees: Vec<Tree> =
+            ["[1]", "[1]", r#"{"a":2}"#].iter().map(|j| Tree::from_json_document(j).unwrap()).collect();
+        let stream = super::super::encode_stream(&trees, SessionConfig::default()).unwrap();
+        let mut decoder = SessionDecoder::new(&stream, DecodeLimits::DEFAULT, None).unwrap();
+        assert_eq!(decoder.offset(), decoder.header_len());
+        let frames: Vec<Frame> = decoder.frames(&stream).collect::<Result<_, _>>().unwrap();
+        assert_eq!(frames.len(), 3);
+        assert_eq!(frames[1].kind, FrameKind::Repeat);
+        assert_eq!(frames[0].offset, decoder.header_len());
+        assert_eq!(frames[2].offset + frames[2].len, stream.len());
+        assert!(frames[0].plain_len.is_some() && frames[1].plain_len.is_none());
+        assert!(decoder.next_frame(&stream).is_none(), "at the end");
+    }
+
+    #[test]
+    fn a_plain_stream_of_one_message_reports_no_plain_length() {
+        let config = SessionConfig { coding: BodyCoding::Plain, ..SessionConfig::default() };
+        let stream = super::super::encode_stream(&[sigma_tree::samples::medium()], config).unwrap();
+        let mut decoder = SessionDecoder::new(&stream, DecodeLimits::DEFAULT, None).unwrap();
+        let frame = decoder.next_frame(&stream).unwrap().unwrap();
+        assert_eq!((frame.kind, frame.plain_len), (FrameKind::Delta, None));
+    }
+}

@@ -1,0 +1,305 @@
+//! `SessionEncoder`: each tree becomes one frame, the smallest of a repeat, a delta against the
+//! context and the full v2 message (then, in a modeled session, coded by the byte model).
+
+use std::sync::Arc;
+
+use sigma_delta::hash::shape_hashes;
+use sigma_delta::{Op as EditOp, describe};
+use sigma_glyph::session::{DeltaWriter, FrameKind, Op, Value, write_coded_len, write_frame, write_header};
+use sigma_glyph::varint;
+use sigma_tree::Tree;
+
+use super::SessionConfig;
+use super::codebook::{Codebook, MIN_PATTERN_NODES, Pattern, PatternValue};
+use super::predict::{Parent, canonical_int, node_key, walk_pattern, zigzag};
+use super::state::{End, SessionState};
+use crate::{Error, v2};
+
+/// The encoding end of a session.
+#[derive(Debug)]
+pub struct SessionEncoder {
+    state: SessionState,
+    v2: v2::Encoder,
+    header_written: bool,
+    /// A frame's plain body (scratch).
+    body: Vec<u8>,
+    /// A coded frame's body (scratch).
+    coded: Vec<u8>,
+    /// Each node with children whose ops are being written: the index past its subtree, and it
+    /// as a parent; the root's virtual parent at the bottom (scratch).
+    parents: Vec<(usize, Parent)>,
+    /// Shape hash of every node of the tree being encoded, with a codebook (scratch).
+    shapes: Vec<u64>,
+    shape_stack: Vec<(usize, u64)>,
+}
+
+impl SessionEncoder {
+    /// A session with this configuration.
+    pub fn new(config: SessionConfig) -> SessionEncoder {
+        SessionEncoder::with_codebook(config, None)
+    }
+
+    /// A session that sends subtrees fitting `codebook`'s patterns as pattern numbers (and, if
+    /// modeled, primes its byte model from the codebook's sample).
+    pub fn with_codebook(config: SessionConfig, codebook: Option<Arc<Codebook>>) -> SessionEncoder {
+        SessionEncoder {
+            state: SessionState::new(config, codebook, End::Encoder),
+            v2: v2::Encoder::new(),
+            header_written: false,
+            body: Vec::new(),
+            coded: Vec::new(),
+            parents: Vec::new(),
+            shapes: Vec::new(),
+            shape_stack: Vec::new(),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &SessionConfig {
+        &self.state.config
+    }
+
+    /// Appends the stream header to `out`, if it has not been written yet (the first
+    /// [`SessionEncoder::encode_into`] writes it too): a stream of no messages is this header.
+    pub fn write_header(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.state.config.check()?;
+        if !self.header_written {
+            write_header(&self.state.header(), out);
+            self.header_written = true;
+        }
+        Ok(())
+    }
+
+    /// Appends the next frame for `tree` to `out` (the stream header first, on the first call).
+    /// Returns the kind of frame written. On error nothing is written.
+    pub fn encode_into(&mut self, tree: &Tree, out: &mut Vec<u8>) -> Result<FrameKind, Error> {
+        if tree.is_empty() {
+            return Err(Error::EmptyTree);
+        }
+        self.write_header(out)?;
+        let state = &mut self.state;
+        let seq = state.next_seq();
+        let edit = describe(&state.context, tree);
+        if state.codebook.is_some() {
+            shape_hashes(tree, &mut self.shapes, &mut self.shape_stack);
+        }
+        self.body.clear();
+        let kind = if let Some(earlier) = edit.repeat_of {
+            varint::write(&mut self.body, seq - 1 - earlier);
+            FrameKind::Repeat
+        } else {
+            let before = state.primitives.clone();
+            state.values.begin_trial();
+            self.write_delta(tree, &edit.ops);
+            let state = &mut self.state;
+            // The full message is written only if it is the smaller (its length costs one pass).
+            let use_full = v2::encoded_len(tree) <= self.body.len();
+            // If the decoder will not see the delta's ops, undo what they taught the models.
+            state.values.end_trial(!use_full);
+            if use_full {
+                state.primitives = before;
+                self.body.clear();
+                self.v2.encode_into(tree, &mut self.body)?;
+            }
+            match state.model.as_deref_mut() {
+                // Coded: the plain body (a delta, or a v2 message, whose first byte no delta op
+                // starts with) through the model, which learns it as the decoder's will.
+                Some(model) => {
+                    self.coded.clear();
+                    write_coded_len(self.body.len(), &mut self.coded);
+                    model.encode(&self.body, &mut self.coded);
+                    std::mem::swap(&mut self.body, &mut self.coded);
+                    FrameKind::Coded
+                }
+                None if use_full => FrameKind::Full,
+                None => FrameKind::Delta,
+            }
+        };
+        write_frame(seq, kind, &self.body, out);
+        self.state.end_frame(tree.clone(), edit.hashes);
+        Ok(kind)
+    }
+
+    /// How to send `value` in `context`: predicted, a back-reference or integer difference, or
+    /// the bytes, whichever is smallest.
+    fn value_code<'v>(state: &SessionState, context: u64, value: &'v str) -> Value<'v> {
+        let prediction = state.values.predict(context);
+        if prediction == Some(value) {
+            return Value::Predicted;
+        }
+        let reference = state.context.values().distance(value).map(|d| d << 1);
+        // An integer near the predicted integer: send the difference.
+        let numeric = match (prediction.and_then(canonical_int), canonical_int(value)) {
+            // The kind bit takes one of the varint's 64 bits: differences of 2^62 or more in
+            // size are sent another way.
+            (Some(p), Some(v)) => v.checked_sub(p).map(zigzag).filter(|z| z >> 63 == 0).map(|z| z << 1 | 1),
+            _ => None,
+        };
+        let literal = Value::Literal(value);
+        let best = [reference, numeric].into_iter().flatten().min_by_key(|&n| varint::encoded_len(n));
+        match best {
+            Some(n) if varint::encoded_len(n) < literal.len() => Value::Varint(n),
+            _ => literal,
+        }
+    }
+
+    fn write_delta(&mut self, tree: &Tree, ops: &[EditOp]) {
+        let state = &mut self.state;
+        let latest = state.next_seq().saturating_sub(1);
+        let codebook = state.codebook.clone();
+        let mut writer = DeltaWriter::new(&mut self.body);
+        self.parents.clear();
+        self.parents.push((usize::MAX, Parent::ROOT));
+        // Nodes before this index are covered by a pattern already sent.
+        let mut covered_until = 0;
+        for op in ops {
+            let index = match *op {
+                EditOp::Subtree { node, .. } | EditOp::Node { node } => node,
+            };
+            if index < covered_until {
+                continue;
+            }
+            let Some(node) = tree.node(index) else {
+                debug_assert!(false, "describe's ops name nodes of the tree");
+                continue;
+            };
+            // The root's virtual parent, whose end is past every node, stays.
+            while self.parents.last().is_some_and(|&(end, _)| end <= index) {
+                self.parents.pop();
+            }
+            let Some((parent_end, parent)) = self.parents.last_mut() else {
+                debug_assert!(false, "the root's virtual parent is never popped");
+                continue;
+            };
+            let size = node.subtree_size();
+            let end = index + size;
+            let last = *parent_end == end;
+            let id = node.primitive().id();
+            let key = node_key(id, node.value());
+            let pattern = match (op, &codebook) {
+                (EditOp::Node { .. }, Some(codebook)) if size >= MIN_PATTERN_NODES => self
+                    .shapes
+                    .get(index)
+                    .and_then(|&shape| codebook.find(shape, tree, index))
+                    .and_then(|number| Some((number, codebook.pattern(number)?))),
+                _ => None,
+            };
+            let opens = match (*op, pattern) {
+                (EditOp::Node { .. }, Some((number, pattern))) => {
+                    write_pattern(state, &mut writer, tree, index, (number, pattern), last, parent);
+                    covered_until = end;
+                    false
+                }
+                (EditOp::Subtree { location, .. }, _) => {
+                    writer.op(&Op::Subtree {
+                        last,
+                        distance: latest - location.seq,
+                        node: location.node as u64,
+                    });
+                    false
+                }
+                (EditOp::Node { .. }, None) => {
+                    let context = parent.child_context();
+                    let value = node.value().map_or(Value::None, |v| Self::value_code(state, context, v));
+                    let primitive = state.primitives.encode(parent.primitive, id);
+                    writer.op(&Op::Node {
+                        has_children: node.has_children(),
+                        last,
+                        value: value.kind(),
+                        primitive,
+                    });
+                    writer.value(&value);
+                    if let Some(v) = node.value() {
+                        state.values.learn(context, v);
+                    }
+                    node.has_children()
+                }
+            };
+            // The node is now its parent's latest child.
+            parent.previous = key;
+            if opens {
+                self.parents.push((end, Parent::new(id, key)));
+            }
+        }
+    }
+}
+
+/// A pattern op: its number, the kinds of its hole values (four to a byte), then their values;
+/// the value model learns every valued node of the pattern in pre-order.
+fn write_pattern(
+    state: &mut SessionState,
+    writer: &mut DeltaWriter<'_>,
+    tree: &Tree,
+    root: usize,
+    (number, pattern): (u8, &Pattern),
+    last: bool,
+    parent: &Parent,
+) {
+    writer.op(&Op::Pattern { last, number });
+    let kinds = writer.pattern_holes(pattern.holes());
+    let mut values = Vec::new();
+    let mut nodes = tree.subtree(root).zip(pattern.nodes());
+    walk_pattern(pattern.nodes().len(), parent, |_, context| {
+        let Some((node, pattern_node)) = nodes.next() else {
+            debug_assert!(false, "the subtree fits the pattern, node for node");
+            return (1, 0);
+        };
+        let value = node.value();
+        if let (PatternValue::Hole, Some(v)) = (&pattern_node.value, value) {
+            let code = SessionEncoder::value_code(state, context, v);
+            writer.set_hole_kind(kinds, values.len(), code.kind());
+            values.push(code);
+        }
+        if let Some(v) = value {
+            state.values.learn(context, v);
+        }
+        (node.subtree_size(), node_key(pattern_node.primitive.id(), value))
+    });
+    for value in &values {
+        writer.value(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{SessionError, decode_stream, encode_stream};
+    use super::*;
+    use crate::DecodeLimits;
+
+    #[test]
+    fn differences_too_large_for_the_kind_bit_are_sent_as_text() {
+        // Found by the `session` fuzz target: 1 then 8221011666666666660 (difference ≥ 2^62).
+        let docs = ["false", "1", "8221011666666666660", "2", "-9223372036854775808", "9223372036854775807"];
+        let trees: Vec<Tree> = docs.iter().map(|d| Tree::from_json_document(d).unwrap()).collect();
+        let stream = encode_stream(&trees, SessionConfig::default()).unwrap();
+        let frames = decode_stream(&stream, DecodeLimits::DEFAULT).unwrap();
+        for (frame, tree) in frames.iter().zip(&trees) {
+            assert_eq!(&frame.tree, tree);
+        }
+    }
+
+    #[test]
+    fn numbers_near_their_prediction_cost_a_few_bytes() {
+        let doc = |id: u64| Tree::from_json_document(&format!(r#"{{"id":{id},"name":"x"}}"#)).unwrap();
+        let trees: Vec<Tree> = (0..10).map(|i| doc(1_372_701_600_000 + i * 7)).collect();
+        let stream = encode_stream(&trees, SessionConfig::default()).unwrap();
+        let frames = decode_stream(&stream, DecodeLimits::DEFAULT).unwrap();
+        assert!(frames.iter().zip(&trees).all(|(f, t)| f.tree == *t));
+        // After the first, each message is: seq, kind, length, DICT, RECORD "id" (predicted),
+        // NUMBER (difference 7), RECORD "name" (predicted), STRING (predicted), CRC.
+        assert!(frames[5].len <= 14, "{}", frames[5].len);
+    }
+
+    #[test]
+    fn an_empty_tree_or_a_bad_config_writes_nothing() {
+        let mut out = Vec::new();
+        let mut encoder = SessionEncoder::new(SessionConfig::default());
+        assert_eq!(encoder.encode_into(&Tree::new(), &mut out), Err(Error::EmptyTree));
+        assert!(out.is_empty());
+        let mut config = SessionConfig::default();
+        config.context.window = usize::MAX;
+        let err = SessionEncoder::new(config).encode_into(&sigma_tree::samples::simple(), &mut out);
+        assert!(matches!(err, Err(Error::Session(SessionError::InvalidConfig { field: "window", .. }))));
+        assert!(out.is_empty());
+    }
+}

@@ -1,0 +1,88 @@
+//! `SessionState`: what both ends of a session keep, in one type, with the one end-of-frame
+//! update both call. The encoder and the decoder differ only in how they get a frame's tree (the
+//! encoder is given it, the decoder reads it) and in whether the context indexes subtrees (the
+//! encoder looks them up; the decoder is told where they are).
+
+use std::sync::Arc;
+
+use sigma_delta::Context;
+use sigma_glyph::session::Header;
+use sigma_tree::Tree;
+
+use super::codebook::Codebook;
+use super::model::Model;
+use super::predict::{PrimitiveModel, ValueModel};
+use super::{BodyCoding, SessionConfig};
+
+/// Which end of a session a state belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum End {
+    Encoder,
+    Decoder,
+}
+
+/// The state both ends of a session keep, updated identically after every frame.
+#[derive(Debug)]
+pub(crate) struct SessionState {
+    pub(crate) config: SessionConfig,
+    pub(crate) codebook: Option<Arc<Codebook>>,
+    /// The last `window` trees and the values seen.
+    pub(crate) context: Context,
+    /// Each parent primitive's recent child primitives.
+    pub(crate) primitives: PrimitiveModel,
+    /// The value last seen in each place.
+    pub(crate) values: ValueModel,
+    /// The byte model, with [`BodyCoding::Modeled`]; `None` once a coded frame failed to decode
+    /// (the decoder's model is then out of step with the encoder's).
+    pub(crate) model: Option<Box<Model>>,
+}
+
+impl SessionState {
+    /// The state at the start of a session: empty context, fresh predictors, and a byte model
+    /// primed from the codebook's sample (if the session is modeled).
+    pub(crate) fn new(config: SessionConfig, codebook: Option<Arc<Codebook>>, end: End) -> SessionState {
+        let context = match end {
+            End::Encoder => Context::new(config.context),
+            End::Decoder => Context::without_index(config.context),
+        };
+        let model = match config.coding {
+            BodyCoding::Plain => None,
+            BodyCoding::Modeled => {
+                Some(codebook.as_deref().map_or_else(|| Box::new(Model::new()), Codebook::primed_model))
+            }
+        };
+        SessionState {
+            config,
+            codebook,
+            context,
+            primitives: PrimitiveModel::new(),
+            values: ValueModel::default(),
+            model,
+        }
+    }
+
+    /// The stream header these parameters make.
+    pub(crate) fn header(&self) -> Header {
+        let context = self.config.context;
+        Header {
+            window: context.window,
+            values: context.values,
+            min_subtree: context.min_subtree,
+            coding: self.config.coding,
+            codebook: self.codebook.as_deref().map_or(0, Codebook::hash),
+        }
+    }
+
+    /// The sequence number of the next frame.
+    pub(crate) fn next_seq(&self) -> u64 {
+        self.context.next_seq()
+    }
+
+    /// The end of a frame, on both ends alike: the value model starts again if full, and the
+    /// frame's tree joins the context (with its subtree hashes, which an encoder has computed
+    /// already and a decoder does not need).
+    pub(crate) fn end_frame(&mut self, tree: Tree, hashes: Vec<u64>) {
+        self.values.end_frame();
+        self.context.push_hashed(tree, hashes);
+    }
+}

@@ -1,0 +1,139 @@
+//! Codebook training: the patterns that would have saved the most bytes on sample trees, and the
+//! sample of session bytes that primes the byte model.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use sigma_delta::hash::shape_hashes;
+use sigma_glyph::session::{FrameKind, read_frame, read_header};
+use sigma_tree::Tree;
+
+use super::codebook::{
+    Codebook, MAX_PATTERN_NODES, MAX_PATTERNS, MAX_SAMPLE, MIN_PATTERN_NODES, Pattern, PatternNode,
+    PatternValue,
+};
+use super::{BodyCoding, SessionConfig, SessionEncoder};
+use crate::Error;
+
+impl Codebook {
+    /// Learns up to `max_patterns` patterns from `samples`: every subtree shape that occurs at
+    /// least twice, its leaf values fixed where they never varied, ranked by the bytes it would
+    /// save (occurrences × (nodes − holes − 2)), best first; ties by shape hash, so training is
+    /// deterministic. Then encodes the samples (empty trees left out) in a session with those
+    /// patterns and keeps the last [`MAX_SAMPLE`] bytes of its frames' plain bodies as the sample.
+    pub fn train(samples: &[Tree], max_patterns: usize) -> Result<Codebook, Error> {
+        let patterns = train_patterns(samples, max_patterns.min(MAX_PATTERNS));
+        let sample = plain_bodies(Codebook::new(patterns.clone()), samples)?;
+        Ok(Codebook::with_sample(patterns, sample))
+    }
+}
+
+/// The plain bodies (deltas or v2 messages) a default session with `patterns` writes for
+/// `samples`, in order, repeats left out: what a modeled session's byte model would code.
+fn plain_bodies(patterns: Codebook, samples: &[Tree]) -> Result<Vec<u8>, Error> {
+    // The bodies do not depend on the coding: a plain stream holds them as they are.
+    let config = SessionConfig { coding: BodyCoding::Plain, ..SessionConfig::default() };
+    let mut encoder = SessionEncoder::with_codebook(config, Some(Arc::new(patterns)));
+    let mut stream = Vec::new();
+    for tree in samples.iter().filter(|t| !t.is_empty()) {
+        encoder.encode_into(tree, &mut stream)?;
+    }
+    let mut bodies = Vec::new();
+    if stream.is_empty() {
+        return Ok(bodies);
+    }
+    let (_, mut at) = read_header(&stream)?;
+    while at < stream.len() {
+        let frame = read_frame(&stream, at)?;
+        if frame.kind != FrameKind::Repeat {
+            bodies.extend_from_slice(frame.body);
+        }
+        at += frame.len;
+    }
+    if bodies.len() > MAX_SAMPLE {
+        bodies.drain(..bodies.len() - MAX_SAMPLE);
+    }
+    Ok(bodies)
+}
+
+/// The first subtree seen with a shape, how often the shape occurred, and which of its values
+/// never varied.
+struct Group<'s> {
+    tree: &'s Tree,
+    root: usize,
+    count: usize,
+    /// Per node: the value if it never varied so far (`None`: varied, or no value).
+    fixed: Vec<Option<Box<str>>>,
+}
+
+fn train_patterns(samples: &[Tree], max_patterns: usize) -> Vec<Pattern> {
+    let mut groups: HashMap<u64, Group<'_>> = HashMap::new();
+    let mut hashes = Vec::new();
+    let mut stack = Vec::new();
+    for tree in samples {
+        shape_hashes(tree, &mut hashes, &mut stack);
+        for (node, &shape) in tree.nodes().zip(&hashes) {
+            let size = node.subtree_size();
+            if !(MIN_PATTERN_NODES..=MAX_PATTERN_NODES).contains(&size) {
+                continue;
+            }
+            let root = node.index();
+            match groups.get_mut(&shape) {
+                None => {
+                    let fixed = tree.subtree(root).map(|n| n.value().map(Box::from)).collect();
+                    groups.insert(shape, Group { tree, root, count: 1, fixed });
+                }
+                // Confirm the shape: a hash collision joins nothing.
+                Some(group) if same_shape(group.tree, group.root, tree, root) => {
+                    group.count += 1;
+                    for (slot, n) in group.fixed.iter_mut().zip(tree.subtree(root)) {
+                        if slot.as_deref() != n.value() {
+                            *slot = None;
+                        }
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let mut ranked: Vec<(usize, u64, Pattern)> = groups
+        .into_iter()
+        .filter(|(_, group)| group.count >= 2)
+        .filter_map(|(shape, group)| {
+            let nodes: Vec<PatternNode> = group
+                .tree
+                .subtree(group.root)
+                .zip(&group.fixed)
+                .map(|(n, fixed)| {
+                    let value = match (n.value(), fixed) {
+                        (None, _) => PatternValue::None,
+                        (Some(_), Some(v)) => PatternValue::Fixed(v.clone()),
+                        (Some(_), None) => PatternValue::Hole,
+                    };
+                    PatternNode { primitive: n.primitive(), size: n.subtree_size(), value }
+                })
+                .collect();
+            // A subtree of a tree is a pattern's shape.
+            let pattern = Pattern::new(nodes);
+            debug_assert!(pattern.is_ok(), "a subtree's sizes nest: {pattern:?}");
+            let pattern = pattern.ok()?;
+            let saved = group.count * pattern.nodes().len().saturating_sub(pattern.holes() + 2);
+            (saved > 0).then_some((saved, shape, pattern))
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.into_iter().take(max_patterns).map(|(_, _, pattern)| pattern).collect()
+}
+
+/// Whether two subtrees have the same shape: primitives, sizes, which nodes have values, and the
+/// values of nodes with children.
+fn same_shape(a: &Tree, a_root: usize, b: &Tree, b_root: usize) -> bool {
+    let (a, b) = (a.subtree(a_root), b.subtree(b_root));
+    a.len() == b.len()
+        && a.zip(b).all(|(x, y)| {
+            x.primitive() == y.primitive()
+                && x.subtree_size() == y.subtree_size()
+                && x.value().is_some() == y.value().is_some()
+                && (!x.has_children() || x.value() == y.value())
+        })
+}
