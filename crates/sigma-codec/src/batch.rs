@@ -63,7 +63,11 @@ impl EncodedBatch {
 
     /// Every message, in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &[u8]> + Clone + '_ {
-        (0..self.len()).map(|i| self.get(i).unwrap_or_default())
+        (0..self.len()).map(|i| {
+            let message = self.get(i);
+            debug_assert!(message.is_some(), "message {i} of {}", self.len());
+            message.unwrap_or_default()
+        })
     }
 
     /// All the messages' bytes, back to back.
@@ -91,6 +95,14 @@ fn share(count: usize, parts: usize, part: usize) -> (usize, usize) {
     let (base, extra) = (count / parts, count % parts);
     let start = part * base + part.min(extra);
     (start, base + usize::from(part < extra))
+}
+
+/// Share `part` of `items` split `parts` ways ([`share`]), and where it starts.
+fn share_of<T>(items: &[T], parts: usize, part: usize) -> (usize, &[T]) {
+    let (start, len) = share(items.len(), parts, part);
+    let run = items.get(start..start + len);
+    debug_assert!(run.is_some(), "shares lie within the items");
+    (start, run.unwrap_or_default())
 }
 
 /// Encodes many trees as v2 messages across threads, keeping its buffers between calls.
@@ -128,7 +140,6 @@ impl BatchEncoder {
         if self.workers.len() < parts - 1 {
             self.workers.resize_with(parts - 1, Default::default);
         }
-        let (first_start, first_len) = share(trees.len(), parts, 0);
         let encoder = &mut self.encoder;
         let results = std::thread::scope(|scope| {
             let handles: Vec<_> = self
@@ -137,8 +148,7 @@ impl BatchEncoder {
                 .take(parts - 1)
                 .enumerate()
                 .map(|(i, (encoder, part))| {
-                    let (start, len) = share(trees.len(), parts, i + 1);
-                    let run = trees.get(start..start + len).unwrap_or_default();
+                    let (start, run) = share_of(trees, parts, i + 1);
                     scope.spawn(move || {
                         part.clear();
                         encode_run(encoder, run, start, part)
@@ -146,7 +156,7 @@ impl BatchEncoder {
                 })
                 .collect();
             // The calling thread takes the first share.
-            let run = trees.get(first_start..first_start + first_len).unwrap_or_default();
+            let (first_start, run) = share_of(trees, parts, 0);
             let first = encode_run(encoder, run, first_start, out);
             let rest: Vec<Result<(), Error>> = handles.into_iter().map(join).collect();
             (first, rest)

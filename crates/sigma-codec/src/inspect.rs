@@ -40,12 +40,7 @@ pub struct Inspection {
 
 /// Lists `bytes` (any format [`detect`] knows), decoding within the default limits.
 pub fn inspect(bytes: &[u8]) -> Inspection {
-    inspect_with_limits(bytes, &DecodeLimits::DEFAULT)
-}
-
-/// Lists `bytes`, decoding within `limits`.
-pub fn inspect_with_limits(bytes: &[u8], limits: &DecodeLimits) -> Inspection {
-    inspect_with(bytes, limits, None)
+    inspect_with(bytes, &DecodeLimits::DEFAULT, None)
 }
 
 /// Lists `bytes`, decoding within `limits`; a session stream made with a codebook needs it.

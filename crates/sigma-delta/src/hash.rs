@@ -17,15 +17,13 @@ fn mix(a: u64, b: u64) -> u64 {
 /// A fixed (seedless, platform-independent) 64-bit hash of `bytes`.
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h = K1 ^ bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        h = mix(h, word);
+    let (words, rest) = bytes.as_chunks::<8>();
+    for word in words {
+        h = mix(h, u64::from_le_bytes(*word));
     }
     let mut tail = [0u8; 8];
-    let rest = chunks.remainder();
-    if let Some(dst) = tail.get_mut(..rest.len()) {
-        dst.copy_from_slice(rest);
+    for (dst, &src) in tail.iter_mut().zip(rest) {
+        *dst = src;
     }
     mix(h, u64::from_le_bytes(tail))
 }

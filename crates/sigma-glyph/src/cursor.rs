@@ -34,7 +34,9 @@ impl<'a> Cursor<'a> {
 
     /// The bytes not read yet.
     pub(crate) fn rest(&self) -> &'a [u8] {
-        self.bytes.get(self.pos..).unwrap_or_default()
+        let rest = self.bytes.get(self.pos..);
+        debug_assert!(rest.is_some(), "the cursor never moves past its bytes");
+        rest.unwrap_or_default()
     }
 
     fn cut_short(&self, needed: usize) -> Error {

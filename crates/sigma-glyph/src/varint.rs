@@ -24,7 +24,7 @@ pub fn write(out: &mut Vec<u8>, mut n: u64) {
     out.push(n as u8);
 }
 
-/// The bytes [`write`] takes for `n`.
+/// The bytes [`write()`] takes for `n`.
 #[inline]
 pub const fn encoded_len(n: u64) -> usize {
     let bits = 64 - (n | 1).leading_zeros() as usize;

@@ -1,6 +1,6 @@
 //! A counting global allocator.
 //!
-//! Install it in a binary or test crate, then read or reset the counts:
+//! Install it in a binary or test crate, then measure what an operation allocates:
 //!
 //! ```
 //! use sigma_metrics::alloc::{CountingAllocator, measure};
@@ -14,17 +14,14 @@
 //! drop(v);
 //! ```
 //!
-//! The counters are process-wide relaxed atomics, cheap enough to leave on while benchmarking,
-//! plus a count per thread: [`measure`] reports the allocations and bytes of the calling thread
-//! only (so a test harness or another test allocating at the same time does not show up), and
-//! the peak of the whole process.
+//! The counters are a count per thread, and the live and peak bytes of the process as relaxed
+//! atomics, cheap enough to leave on while benchmarking: [`measure`] reports the allocations and
+//! bytes of the calling thread only (so a test harness or another test allocating at the same
+//! time does not show up), and the peak of the whole process.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-static FREES: AtomicU64 = AtomicU64::new(0);
-static BYTES: AtomicU64 = AtomicU64::new(0);
 static CURRENT: AtomicU64 = AtomicU64::new(0);
 static PEAK: AtomicU64 = AtomicU64::new(0);
 
@@ -46,7 +43,7 @@ thread_local! {
 }
 
 /// Allocations and bytes allocated by the calling thread so far.
-pub fn thread_counts() -> (u64, u64) {
+fn thread_counts() -> (u64, u64) {
     (
         THREAD_ALLOCATIONS.try_with(std::cell::Cell::get).unwrap_or(0),
         THREAD_BYTES.try_with(std::cell::Cell::get).unwrap_or(0),
@@ -54,16 +51,14 @@ pub fn thread_counts() -> (u64, u64) {
 }
 
 fn on_alloc(size: usize) {
-    let _ = THREAD_ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
-    let _ = THREAD_BYTES.try_with(|c| c.set(c.get() + size as u64));
-    ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-    BYTES.fetch_add(size as u64, Ordering::Relaxed);
+    // While a thread is exiting its counts are gone: there is nothing left to count for it.
+    let _exiting = THREAD_ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+    let _exiting = THREAD_BYTES.try_with(|c| c.set(c.get() + size as u64));
     let current = CURRENT.fetch_add(size as u64, Ordering::Relaxed) + size as u64;
     PEAK.fetch_max(current, Ordering::Relaxed);
 }
 
 fn on_free(size: usize) {
-    FREES.fetch_add(1, Ordering::Relaxed);
     CURRENT.fetch_sub(size as u64, Ordering::Relaxed);
 }
 
@@ -108,40 +103,6 @@ unsafe impl GlobalAlloc for CountingAllocator {
     }
 }
 
-/// The counters at one moment.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Snapshot {
-    /// Allocations (reallocations included) since the last reset.
-    pub allocations: u64,
-    /// Frees (reallocations included) since the last reset.
-    pub frees: u64,
-    /// Bytes allocated since the last reset.
-    pub bytes: u64,
-    /// Bytes live now.
-    pub current: u64,
-    /// The most bytes live at once since the last reset.
-    pub peak: u64,
-}
-
-/// The counters now. All zero unless a [`CountingAllocator`] is the global allocator.
-pub fn snapshot() -> Snapshot {
-    Snapshot {
-        allocations: ALLOCATIONS.load(Ordering::Relaxed),
-        frees: FREES.load(Ordering::Relaxed),
-        bytes: BYTES.load(Ordering::Relaxed),
-        current: CURRENT.load(Ordering::Relaxed),
-        peak: PEAK.load(Ordering::Relaxed),
-    }
-}
-
-/// Zeroes the allocation, free and byte counts and starts the peak again from the live bytes.
-pub fn reset() {
-    ALLOCATIONS.store(0, Ordering::Relaxed);
-    FREES.store(0, Ordering::Relaxed);
-    BYTES.store(0, Ordering::Relaxed);
-    PEAK.store(CURRENT.load(Ordering::Relaxed), Ordering::Relaxed);
-}
-
 /// What one operation allocated.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Usage {
@@ -167,34 +128,4 @@ pub fn measure<T>(operation: impl FnOnce() -> T) -> (T, Usage) {
         peak_above_start: PEAK.load(Ordering::Relaxed).saturating_sub(start_current),
     };
     (value, usage)
-}
-
-/// What a sequence of labelled operations allocated: a memory profile.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Profile {
-    entries: Vec<(String, Usage)>,
-}
-
-impl Profile {
-    /// An empty profile.
-    pub fn new() -> Profile {
-        Profile::default()
-    }
-
-    /// Runs `operation`, records what it allocated under `label`, and returns its result.
-    pub fn measure<T>(&mut self, label: &str, operation: impl FnOnce() -> T) -> T {
-        let (value, usage) = measure(operation);
-        self.entries.push((label.to_owned(), usage));
-        value
-    }
-
-    /// The entries in the order they were measured.
-    pub fn entries(&self) -> &[(String, Usage)] {
-        &self.entries
-    }
-
-    /// The entry recorded under `label`, if any (the first, if several).
-    pub fn get(&self, label: &str) -> Option<Usage> {
-        self.entries.iter().find(|(l, _)| l == label).map(|&(_, usage)| usage)
-    }
 }

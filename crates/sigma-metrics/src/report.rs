@@ -1,6 +1,4 @@
-//! Text and JSON reports: a table of rows with named columns.
-
-use std::fmt::Write;
+//! Text and Markdown reports: a table of rows with named columns.
 
 /// One cell of a report.
 #[derive(Clone, Debug, PartialEq)]
@@ -11,7 +9,7 @@ pub enum Cell {
     Int(u64),
     /// A number, right-aligned, with this many decimals in text.
     Float(f64, usize),
-    /// Nothing (shown as `-`, `null` in JSON).
+    /// Nothing (shown as `-`).
     Empty,
 }
 
@@ -48,15 +46,6 @@ impl Cell {
             Cell::Empty => "-".to_owned(),
         }
     }
-
-    fn json(&self) -> serde_json::Value {
-        match self {
-            Cell::Text(s) => serde_json::Value::from(s.as_str()),
-            Cell::Int(n) => serde_json::Value::from(*n),
-            Cell::Float(x, _) => serde_json::Value::from(*x),
-            Cell::Empty => serde_json::Value::Null,
-        }
-    }
 }
 
 impl Report {
@@ -85,7 +74,7 @@ impl Report {
             .collect();
         let mut out = String::new();
         if !self.title.is_empty() {
-            let _ = writeln!(out, "{}", self.title);
+            out.push_str(&format!("{}\n", self.title));
         }
         let line = |out: &mut String, values: &mut dyn Iterator<Item = (usize, String, bool)>| {
             let parts: Vec<String> = values
@@ -98,7 +87,7 @@ impl Report {
                     }
                 })
                 .collect();
-            let _ = writeln!(out, "{}", parts.join("  ").trim_end());
+            out.push_str(&format!("{}\n", parts.join("  ").trim_end()));
         };
         line(&mut out, &mut self.columns.iter().zip(&widths).map(|(c, &w)| (w, c.clone(), true)));
         for (row, raw) in cells.iter().zip(&self.rows) {
@@ -118,9 +107,9 @@ impl Report {
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
         if !self.title.is_empty() {
-            let _ = writeln!(out, "### {}\n", self.title);
+            out.push_str(&format!("### {}\n\n", self.title));
         }
-        let _ = writeln!(out, "| {} |", self.columns.join(" | "));
+        out.push_str(&format!("| {} |\n", self.columns.join(" | ")));
         let aligns: Vec<&str> = self
             .columns
             .iter()
@@ -130,26 +119,12 @@ impl Report {
                 if text { "---" } else { "---:" }
             })
             .collect();
-        let _ = writeln!(out, "|{}|", aligns.join("|"));
+        out.push_str(&format!("|{}|\n", aligns.join("|")));
         for row in &self.rows {
             let cells: Vec<String> = row.iter().map(Cell::text).collect();
-            let _ = writeln!(out, "| {} |", cells.join(" | "));
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
         }
         out
-    }
-
-    /// `{"title": …, "rows": [{column: value, …}, …]}`.
-    pub fn to_json(&self) -> serde_json::Value {
-        let rows: Vec<serde_json::Value> = self
-            .rows
-            .iter()
-            .map(|row| {
-                let object: serde_json::Map<String, serde_json::Value> =
-                    self.columns.iter().cloned().zip(row.iter().map(Cell::json)).collect();
-                serde_json::Value::Object(object)
-            })
-            .collect();
-        serde_json::json!({ "title": self.title, "rows": rows })
     }
 }
 
@@ -174,10 +149,6 @@ mod tests {
         assert_eq!(
             r.to_markdown(),
             "### sizes\n\n| codec | bytes | ratio |\n|---|---:|---:|\n| sigma-v2 | 441,951 | 0.890 |\n| postcard | 496,456 | - |\n"
-        );
-        assert_eq!(
-            r.to_json().to_string(),
-            r#"{"title":"sizes","rows":[{"codec":"sigma-v2","bytes":441951,"ratio":0.8902},{"codec":"postcard","bytes":496456,"ratio":null}]}"#
         );
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(1000), "1,000");

@@ -59,7 +59,7 @@ pub fn from_steps(steps: &[Step], v1_safe: bool) -> Tree {
     for (i, step) in steps.iter().enumerate() {
         let fix = |id: u8| Primitive::new(if v1_safe && i > 0 && id == 0x0B { 0x0C } else { id });
         // Every step below is valid for the builder's state, so none can fail.
-        let _ = match step {
+        let stepped = match step {
             Step::Open(id, value) | Step::Leaf(id, value) if i == 0 => {
                 builder.open(fix(*id), value.as_deref())
             }
@@ -69,9 +69,13 @@ pub fn from_steps(steps: &[Step], v1_safe: bool) -> Tree {
             Step::Close if builder.open_count() > 1 => builder.close().map(|()| 0),
             Step::Close => Ok(0),
         };
+        debug_assert!(stepped.is_ok(), "{stepped:?}");
     }
     while builder.open_count() > 0 {
-        let _ = builder.close();
+        let closed = builder.close();
+        debug_assert!(closed.is_ok(), "{closed:?}");
     }
-    builder.finish().unwrap_or_default()
+    let tree = builder.finish();
+    debug_assert!(tree.is_ok(), "{tree:?}");
+    tree.unwrap_or_default()
 }

@@ -238,12 +238,8 @@ impl TreeBuilder {
         }
     }
 
-    /// Adds a node as a pre-order format lists it: with whether it has children (which follow)
-    /// and whether it is its parent's last child (after a last leaf, its parent closes, and so on
-    /// up while each closed node was itself a last child). Returns whether the tree is complete.
-    ///
-    /// The value is unchecked bytes, checked by `finish`. One call per node instead of
-    /// open/leaf/close and a stack of the caller's own: the decoders' fast path.
+    /// [`RawBuilder::preorder_node`](crate::raw::RawBuilder::preorder_node): one call per node
+    /// instead of open/leaf/close and a stack of the caller's own, the decoders' fast path.
     #[inline]
     pub(crate) fn preorder_node(
         &mut self,
@@ -329,7 +325,9 @@ impl TreeBuilder {
         let (nodes, values) = match (String::from_utf8(values), split_char) {
             (Ok(text), false) => (nodes, text),
             (Ok(text), true) => {
-                failure = failure.or(Some(invalid_utf8(&nodes, text.as_bytes())));
+                // A value given as bytes began inside a character; unless another value replaced
+                // it since, that value is not UTF-8 on its own.
+                failure = failure.or(first_invalid(&nodes, text.as_bytes()));
                 (nodes, text)
             }
             (Err(e), _) if !unchecked => {
@@ -378,7 +376,9 @@ impl TreeBuilder {
 /// An empty `String` with `bytes`' allocation.
 fn reuse_as_string(mut bytes: Vec<u8>) -> String {
     bytes.clear();
-    String::from_utf8(bytes).unwrap_or_default()
+    let empty = String::from_utf8(bytes);
+    debug_assert!(empty.is_ok(), "no bytes are UTF-8");
+    empty.unwrap_or_default()
 }
 
 /// The nodes with their values copied, in node order, into a new buffer of just those bytes.
@@ -386,7 +386,9 @@ fn compact(mut nodes: Vec<Node>, bytes: &[u8]) -> (Vec<Node>, Vec<u8>) {
     let mut values = Vec::new();
     for node in nodes.iter_mut().filter(|n| n.has_value()) {
         let start = node.value_start as usize;
-        let value = bytes.get(start..start + node.value_len as usize).unwrap_or_default();
+        let value = bytes.get(start..start + node.value_len as usize);
+        debug_assert!(value.is_some(), "a value span lies in the value bytes");
+        let value = value.unwrap_or_default();
         node.value_start = values.len() as u32;
         values.extend_from_slice(value);
     }
@@ -397,17 +399,13 @@ fn compact(mut nodes: Vec<Node>, bytes: &[u8]) -> (Vec<Node>, Vec<u8>) {
 fn first_invalid(nodes: &[Node], bytes: &[u8]) -> Option<Error> {
     for (node, n) in nodes.iter().enumerate().filter(|(_, n)| n.has_value()) {
         let start = n.value_start as usize;
-        let value = bytes.get(start..start + n.value_len as usize).unwrap_or_default();
-        if let Err(e) = std::str::from_utf8(value) {
+        let value = bytes.get(start..start + n.value_len as usize);
+        debug_assert!(value.is_some(), "a value span lies in the value bytes");
+        if let Err(e) = std::str::from_utf8(value.unwrap_or_default()) {
             return Some(Error::InvalidUtf8 { node, valid_up_to: e.valid_up_to() });
         }
     }
     None
-}
-
-/// The error for the first node whose value is not UTF-8 on its own.
-fn invalid_utf8(nodes: &[Node], bytes: &[u8]) -> Error {
-    first_invalid(nodes, bytes).unwrap_or(Error::InvalidUtf8 { node: 0, valid_up_to: 0 })
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ impl Tree {
     /// Enter and leave events in document order: `Enter(n)`, then the events of `n`'s children,
     /// then `Leave(n)`, for every node (a leaf's `Leave` follows its `Enter` at once).
     pub fn events(&self) -> Events<'_> {
-        Events::with_stack(self, Vec::new())
+        Events { tree: self, next: 0, open: Vec::new(), pending_leaf: None }
     }
 }
 
@@ -99,18 +99,6 @@ pub struct Events<'t> {
 }
 
 impl<'t> Events<'t> {
-    /// Walks `tree` using `stack` (cleared first) for the open nodes, so a caller that walks
-    /// many trees allocates once; [`Events::into_stack`] gives it back.
-    pub fn with_stack(tree: &'t Tree, mut stack: Vec<u32>) -> Events<'t> {
-        stack.clear();
-        Events { tree, next: 0, open: stack, pending_leaf: None }
-    }
-
-    /// The stack, for the next walk.
-    pub fn into_stack(self) -> Vec<u32> {
-        self.open
-    }
-
     /// How many nodes are open (entered, not yet left) now.
     pub fn depth(&self) -> usize {
         self.open.len() + usize::from(self.pending_leaf.is_some())

@@ -54,11 +54,6 @@ impl SessionEncoder {
         }
     }
 
-    /// The configuration.
-    pub fn config(&self) -> &SessionConfig {
-        &self.state.config
-    }
-
     /// Appends the stream header to `out`, if it has not been written yet (the first
     /// [`SessionEncoder::encode_into`] writes it too): a stream of no messages is this header.
     pub fn write_header(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
@@ -118,6 +113,12 @@ impl SessionEncoder {
         write_frame(seq, kind, &self.body, out);
         self.state.end_frame(tree.clone(), edit.hashes);
         Ok(kind)
+    }
+
+    /// The body of the last frame written (for training: a plain session's bodies are what a
+    /// modeled one codes).
+    pub(crate) fn last_body(&self) -> &[u8] {
+        &self.body
     }
 
     /// How to send `value` in `context`: predicted, a back-reference or integer difference, or

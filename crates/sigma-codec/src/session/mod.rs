@@ -25,7 +25,7 @@
 //! | `encoder.rs`, `decoder.rs` | the two ends; the decoder's [`Frames`] is the one frame loop |
 //! | `predict.rs` | the primitive and value predictors |
 //! | `model.rs` | the byte model and arithmetic coder of coded frames |
-//! | `codebook.rs`, `train.rs` | the [`Codebook`](codebook::Codebook) and its training |
+//! | `codebook.rs`, `train.rs` | the [`codebook::Codebook`] and its training |
 //! | `error.rs` | [`SessionError`] |
 //!
 //! ```

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use sigma_delta::hash::shape_hashes;
-use sigma_glyph::session::{FrameKind, read_frame, read_header};
+use sigma_glyph::session::FrameKind;
 use sigma_tree::Tree;
 
 use super::codebook::{
@@ -31,24 +31,15 @@ impl Codebook {
 /// The plain bodies (deltas or v2 messages) a default session with `patterns` writes for
 /// `samples`, in order, repeats left out: what a modeled session's byte model would code.
 fn plain_bodies(patterns: Codebook, samples: &[Tree]) -> Result<Vec<u8>, Error> {
-    // The bodies do not depend on the coding: a plain stream holds them as they are.
+    // The bodies do not depend on the coding: a plain stream's frames hold them as they are.
     let config = SessionConfig { coding: BodyCoding::Plain, ..SessionConfig::default() };
     let mut encoder = SessionEncoder::with_codebook(config, Some(Arc::new(patterns)));
-    let mut stream = Vec::new();
+    let (mut frames, mut bodies) = (Vec::new(), Vec::new());
     for tree in samples.iter().filter(|t| !t.is_empty()) {
-        encoder.encode_into(tree, &mut stream)?;
-    }
-    let mut bodies = Vec::new();
-    if stream.is_empty() {
-        return Ok(bodies);
-    }
-    let (_, mut at) = read_header(&stream)?;
-    while at < stream.len() {
-        let frame = read_frame(&stream, at)?;
-        if frame.kind != FrameKind::Repeat {
-            bodies.extend_from_slice(frame.body);
+        frames.clear();
+        if encoder.encode_into(tree, &mut frames)? != FrameKind::Repeat {
+            bodies.extend_from_slice(encoder.last_body());
         }
-        at += frame.len;
     }
     if bodies.len() > MAX_SAMPLE {
         bodies.drain(..bodies.len() - MAX_SAMPLE);

@@ -4,7 +4,7 @@ use super::{
     KIND_HAS_CHILDREN, KIND_VALUE_FIXED, KIND_VALUE_HOLE, KIND_VALUE_NONE, KIND_VALUE_SHIFT, MAGIC,
     NodeValue, PatternNode, VERSION,
 };
-use crate::v2::crc32c;
+use crate::v2::append_crc32c;
 use crate::varint;
 
 /// Appends a codebook file, pattern by pattern: [`Writer::new`] with the pattern count, then for
@@ -52,7 +52,6 @@ impl<'o> Writer<'o> {
     pub fn finish(self, sample: &[u8]) {
         varint::write(self.out, sample.len() as u64);
         self.out.extend_from_slice(sample);
-        let crc = crc32c(self.out.get(self.start..).unwrap_or_default());
-        self.out.extend_from_slice(&crc.to_be_bytes());
+        append_crc32c(self.out, self.start);
     }
 }

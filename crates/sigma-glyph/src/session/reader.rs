@@ -32,7 +32,7 @@ pub fn read_header(stream: &[u8]) -> Result<(Header, usize), Error> {
     let codebook = u64::from_be_bytes(cursor.array()?);
     let covered = cursor.offset();
     let stored = u32::from_be_bytes(cursor.array()?);
-    let computed = crc32c(stream.get(..covered).unwrap_or_default());
+    let computed = crc32c(covered_bytes(stream, covered));
     if stored != computed {
         return Err(Error::ChecksumMismatch { offset: covered, stored, computed });
     }
@@ -49,6 +49,13 @@ pub fn read_header(stream: &[u8]) -> Result<(Header, usize), Error> {
         codebook,
     };
     Ok((header, cursor.offset()))
+}
+
+/// The first `covered` bytes of `bytes`, which a cursor has read (so they are there).
+fn covered_bytes(bytes: &[u8], covered: usize) -> &[u8] {
+    let read = bytes.get(..covered);
+    debug_assert!(read.is_some(), "{covered} bytes were read from {}", bytes.len());
+    read.unwrap_or_default()
 }
 
 /// One frame as read: its fields, its body unread, its CRC checked.
@@ -97,7 +104,7 @@ pub fn read_frame(stream: &[u8], offset: usize) -> Result<RawFrame<'_>, Error> {
     let body = cursor.take(body_len)?;
     let covered = cursor.position();
     let stored = u32::from_be_bytes(cursor.array()?);
-    let computed = crc32c(bytes.get(..covered).unwrap_or_default());
+    let computed = crc32c(covered_bytes(bytes, covered));
     if stored != computed {
         return Err(Error::ChecksumMismatch { offset: offset + covered, stored, computed });
     }

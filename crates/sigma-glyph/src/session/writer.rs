@@ -4,7 +4,7 @@ use super::{
     Header, OP_HAS_CHILDREN, OP_LAST, OP_NODE, OP_PATTERN, OP_PRIMITIVE_LITERAL, OP_SUBTREE, OP_VALUE_SHIFT,
     Op, PrimitiveCode, STREAM_BYTE, Value, ValueKind,
 };
-use crate::v2::crc32c;
+use crate::v2::append_crc32c;
 use crate::varint;
 
 /// Appends the stream header.
@@ -16,7 +16,7 @@ pub fn write_header(header: &Header, out: &mut Vec<u8>) {
     varint::write(out, header.min_subtree as u64);
     out.push(header.coding.byte());
     out.extend_from_slice(&header.codebook.to_be_bytes());
-    append_crc(out, start);
+    append_crc32c(out, start);
 }
 
 /// Appends a frame: its sequence number, kind, body and CRC.
@@ -26,18 +26,12 @@ pub fn write_frame(seq: u64, kind: super::FrameKind, body: &[u8], out: &mut Vec<
     out.push(kind as u8);
     varint::write(out, body.len() as u64);
     out.extend_from_slice(body);
-    append_crc(out, start);
+    append_crc32c(out, start);
 }
 
 /// Appends the start of a coded frame's body: the plain body's length (the coded bytes follow).
 pub fn write_coded_len(plain_len: usize, out: &mut Vec<u8>) {
     varint::write(out, plain_len as u64);
-}
-
-/// The CRC-32C of `out[start..]`, appended.
-fn append_crc(out: &mut Vec<u8>, start: usize) {
-    let crc = crc32c(out.get(start..).unwrap_or_default());
-    out.extend_from_slice(&crc.to_be_bytes());
 }
 
 /// Where a pattern op's hole kinds are, for [`DeltaWriter::set_hole_kind`].

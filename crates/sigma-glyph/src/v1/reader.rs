@@ -87,7 +87,9 @@ impl<'a> Reader<'a> {
             if len > available {
                 return Err(Error::UnexpectedEnd { offset: at, needed: len, available });
             }
-            let bytes = self.stream.get(at..at + len).unwrap_or_default();
+            let bytes = self.stream.get(at..at + len);
+            debug_assert!(bytes.is_some(), "checked against the bytes available");
+            let bytes = bytes.unwrap_or_default();
             let payload_at = at;
             at += len;
             match kind {

@@ -102,7 +102,9 @@ impl<'b> Writer<'b> {
             context_id: self.context_id,
             glyph_count: self.glyph_count as u16,
         };
-        let stream = self.buf.get_mut(self.start..).unwrap_or_default();
+        let stream = self.buf.get_mut(self.start..);
+        debug_assert!(stream.is_some(), "the stream starts inside the buffer");
+        let stream = stream.unwrap_or_default();
         if let Some(slot) = stream.get_mut(..HEADER_LEN) {
             slot.copy_from_slice(&header.to_u32().to_be_bytes());
         }

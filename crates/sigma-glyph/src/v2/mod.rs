@@ -70,6 +70,15 @@ const SMALL_CRC_INPUT: usize = 16;
 /// CRC-32C (Castagnoli, the iSCSI polynomial), a table lookup per byte.
 const SMALL_CRC: crc::Crc<u32, crc::Table<1>> = crc::Crc::<u32, crc::Table<1>>::new(&crc::CRC_32_ISCSI);
 
+/// Appends the CRC-32C of `out[start..]` (a v2 message, a session header or frame, a codebook
+/// file), big-endian.
+pub(crate) fn append_crc32c(out: &mut Vec<u8>, start: usize) {
+    let covered = out.get(start..);
+    debug_assert!(covered.is_some(), "the message starts inside the buffer");
+    let crc = crc32c(covered.unwrap_or_default());
+    out.extend_from_slice(&crc.to_be_bytes());
+}
+
 /// The CRC-32C of the bytes `crc` covers followed by `bytes`.
 pub fn crc32c_append(crc: u32, bytes: &[u8]) -> u32 {
     crc32c::crc32c_append(crc, bytes)
@@ -94,7 +103,9 @@ pub struct Palette {
 impl Palette {
     /// The ids, ascending.
     pub fn ids(&self) -> &[u8] {
-        self.ids.get(..usize::from(self.len)).unwrap_or_default()
+        let ids = self.ids.get(..usize::from(self.len));
+        debug_assert!(ids.is_some(), "a palette holds at most {MAX_PALETTE} ids");
+        ids.unwrap_or_default()
     }
 }
 

@@ -82,7 +82,12 @@ impl<'a> Reader<'a> {
         if len < MIN_MESSAGE_LEN {
             return Err(Error::TooShort { len, min: MIN_MESSAGE_LEN });
         }
-        let first = message.first().copied().unwrap_or_default();
+        let too_short = Error::TooShort { len, min: MIN_MESSAGE_LEN };
+        let (Some(&first), Some((covered, stored))) =
+            (message.first(), message.split_last_chunk::<CRC_LEN>())
+        else {
+            return Err(too_short);
+        };
         if first & 0xF0 != FORMAT_BYTE {
             return Err(Error::BadFormatByte {
                 offset: 0,
@@ -93,9 +98,8 @@ impl<'a> Reader<'a> {
         if first & RESERVED_FLAGS != 0 {
             return Err(Error::UnknownFlags { offset: 0, flags: first & RESERVED_FLAGS });
         }
-        let end = len - CRC_LEN;
-        let (covered, stored) = message.split_at(end);
-        let stored = u32::from_be_bytes(stored.try_into().unwrap_or_default());
+        let end = covered.len();
+        let stored = u32::from_be_bytes(*stored);
         let computed = crc32c(covered);
         if stored != computed {
             return Err(Error::ChecksumMismatch { offset: end, stored, computed });
@@ -190,7 +194,12 @@ impl<'a> Reader<'a> {
         let low = self.byte(at + 1)?;
         if [lead, low] == LONG_LENGTH_PREFIX {
             let bytes = self.take(at + 2, 4)?;
-            let len = u32::from_be_bytes(bytes.try_into().unwrap_or_default()) as usize;
+            let bytes = bytes.first_chunk::<4>().ok_or(Error::UnexpectedEnd {
+                offset: at + 2,
+                needed: 4,
+                available: bytes.len(),
+            })?;
+            let len = u32::from_be_bytes(*bytes) as usize;
             if len < MEDIUM_LENGTH_LIMIT {
                 return Err(Error::NonCanonicalLength { offset: at, length: len });
             }

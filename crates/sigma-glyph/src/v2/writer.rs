@@ -5,7 +5,7 @@ use sigma_primitives::Primitive;
 use super::{
     CODE_MASK, CRC_LEN, CodeUsage, ESCAPE, FORMAT_BYTE, HAS_CHILDREN, HAS_VALUE, LAST_SIBLING,
     LONG_LENGTH_PREFIX, MAX_VALUE_LEN, MEDIUM_LENGTH_LIMIT, PALETTE_FLAG, PrimitiveCoding,
-    SHORT_LENGTH_LIMIT, crc32c, crc32c_append,
+    SHORT_LENGTH_LIMIT, append_crc32c, crc32c_append,
 };
 use crate::Error;
 
@@ -89,8 +89,7 @@ impl<'b> Writer<'b> {
 
     /// Appends the CRC; returns the message's length in bytes.
     pub fn finish(self) -> usize {
-        let crc = crc32c(self.buf.get(self.start..).unwrap_or_default());
-        self.buf.extend_from_slice(&crc.to_be_bytes());
+        append_crc32c(self.buf, self.start);
         self.buf.len() - self.start
     }
 }
@@ -180,7 +179,9 @@ impl<'b> SizedWriter<'b> {
     /// The message's room in the buffer.
     #[inline]
     fn out(&mut self) -> &mut [u8] {
-        self.buf.get_mut(self.start..).unwrap_or_default()
+        let out = self.buf.get_mut(self.start..);
+        debug_assert!(out.is_some(), "the message starts inside the buffer");
+        out.unwrap_or_default()
     }
 
     #[inline]

@@ -287,12 +287,12 @@ impl<'a> JsonReader<'a> {
             };
             match b {
                 b'"' => {
-                    out.push_str(self.text.get(run..self.pos).unwrap_or_default());
+                    out.push_str(super::ascii_cut(self.text, run, self.pos));
                     self.pos += 1;
                     return Ok(out);
                 }
                 b'\\' => {
-                    out.push_str(self.text.get(run..self.pos).unwrap_or_default());
+                    out.push_str(super::ascii_cut(self.text, run, self.pos));
                     let escape_at = self.pos;
                     self.pos += 1;
                     let Some(&kind) = self.text.as_bytes().get(self.pos) else {

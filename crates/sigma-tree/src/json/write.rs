@@ -18,7 +18,7 @@ pub fn write_json_string(out: &mut String, s: &str) {
             0..=0x1F => "",
             _ => continue,
         };
-        out.push_str(s.get(run..i).unwrap_or_default());
+        out.push_str(super::ascii_cut(s, run, i));
         if escape.is_empty() {
             // Only 0x00-0x1F get here: `\u00` then two lower-case hex digits.
             out.push_str("\\u00");
@@ -29,7 +29,7 @@ pub fn write_json_string(out: &mut String, s: &str) {
         }
         run = i + 1;
     }
-    out.push_str(s.get(run..).unwrap_or_default());
+    out.push_str(super::ascii_cut(s, run, s.len()));
     out.push('"');
 }
 
