@@ -23,7 +23,12 @@ pub(crate) fn run(args: &[&str]) -> Result<(), String> {
         }
     }
     let mut nextest = Command::new(&cargo);
-    nextest.args(["nextest", "run", "--workspace", "--no-fail-fast"]).args(args).current_dir(&root);
+    nextest.args(["nextest", "run", "--no-fail-fast"]);
+    // `--workspace` would override a package given with `-p`.
+    if !args.iter().any(|a| *a == "-p" || a.starts_with("--package")) {
+        nextest.arg("--workspace");
+    }
+    nextest.args(args).current_dir(&root);
     let status = nextest.status().map_err(|e| format!("cannot run cargo nextest: {e}"))?;
     if !status.success() {
         return Err("tests failed (cargo nextest run)".to_owned());

@@ -18,15 +18,19 @@ pub enum Error {
     /// A tree-level problem (a tree too large for the arena, or bad tree JSON).
     #[error(transparent)]
     Tree(#[from] sigma_tree::Error),
-    /// The first byte is neither a v1 header (0x40–0x7F) nor a v2 format byte (0xA0–0xAF).
-    #[error("unknown format at byte 0: first byte {byte:#04x} is neither v1 (0x40-0x7f) nor v2 (0xa0-0xaf)")]
+    /// The first byte is neither a v1 header (0x40–0x7F), a v2 format byte (0xA0–0xAF) nor a
+    /// session stream's (0xB1).
+    #[error(
+        "unknown format at byte 0: first byte {byte:#04x} is neither v1 (0x40-0x7f), v2 (0xa0-0xaf) nor a session stream (0xb1)"
+    )]
     UnknownFormat {
         /// The first byte.
         byte: u8,
     },
-    /// A session stream where a single message was expected (or asked for).
+    /// A session stream (first byte 0xB1) where one tree's message was expected, or asked for:
+    /// a session stream holds many trees, and `sigma_codec::session` reads and writes it.
     #[error(
-        "byte 0 is 0xb1: this is a session stream of many trees (decode it with the session decoder: `sigma stream decode`)"
+        "a session stream (first byte 0xb1) holds many trees: use the session decoder and encoder (`sigma stream decode`, `sigma stream encode`)"
     )]
     SessionStream,
     /// Empty input.

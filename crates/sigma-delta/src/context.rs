@@ -146,6 +146,10 @@ impl Context {
                 self.unindex(&old);
             }
         }
+        debug_assert!(
+            !self.indexed || hashes.len() == tree.node_count(),
+            "an indexed context is given every node's hash"
+        );
         let hashes = if self.indexed && hashes.len() == tree.node_count() { hashes } else { Vec::new() };
         let entry = Entry { seq, tree, hashes };
         for (index, &hash) in entry.hashes.iter().enumerate() {

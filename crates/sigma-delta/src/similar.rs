@@ -32,26 +32,21 @@ fn mix(a: u64, b: u64) -> u64 {
 /// The sorted, deduplicated feature hashes of `tree`.
 pub fn features(tree: &Tree) -> Vec<u64> {
     let mut out = Vec::with_capacity(tree.node_count() * 2);
-    let key = |index: usize| {
-        tree.node(index).map_or(0, |n| {
-            let value = n.value().map_or(0, |v| hash_bytes(v.as_bytes()) | 1);
-            mix(u64::from(n.primitive().id()), value)
-        })
-    };
-    // Parent of each open node, via the depth-first walk's stack.
-    let mut parents: Vec<(usize, usize)> = Vec::new(); // (index, end)
+    // Each open node's key and the index past its subtree.
+    let mut parents: Vec<(u64, usize)> = Vec::new();
     for node in tree.nodes() {
         let index = node.index();
         while parents.last().is_some_and(|&(_, end)| end <= index) {
             parents.pop();
         }
-        let k = key(index);
-        out.push(k);
-        if let Some(&(parent, _)) = parents.last() {
-            out.push(mix(key(parent), k.rotate_left(29)));
+        let value = node.value().map_or(0, |v| hash_bytes(v.as_bytes()) | 1);
+        let key = mix(u64::from(node.primitive().id()), value);
+        out.push(key);
+        if let Some(&(parent_key, _)) = parents.last() {
+            out.push(mix(parent_key, key.rotate_left(29)));
         }
         if node.has_children() {
-            parents.push((index, index + node.subtree_size()));
+            parents.push((key, index + node.subtree_size()));
         }
     }
     out.sort_unstable();

@@ -119,11 +119,15 @@ pub fn json_document(data: &[u8]) {
     assert_eq!(v2::decode(&bytes).expect("v2 decodes what it encodes"), tree);
 }
 
-/// Arbitrary bytes as a session stream: never a panic. And arbitrary JSON-ish message lists
-/// (split from the input) round-trip through a session stream exactly and deterministically, in
-/// both body codings.
+/// Arbitrary bytes as a session stream: never a panic, both as they are and as the bodies of
+/// frames with a valid header and valid CRCs (so that the fuzzer reaches the delta ops and the
+/// byte model). And arbitrary JSON-ish message lists (split from the input) round-trip through a
+/// session stream exactly and deterministically, in both body codings.
 pub fn session(data: &[u8]) {
     let _frames = decode_stream(data, DecodeLimits::DEFAULT);
+    // Small limits keep each run short: a coded body may claim up to `max_bytes` of plain bytes.
+    let small = DecodeLimits { max_bytes: 1 << 16, ..DecodeLimits::DEFAULT };
+    let _frames = decode_stream(&as_frames(data), small);
     let Ok(text) = std::str::from_utf8(data) else { return };
     let trees: Vec<Tree> = text.split('\n').filter_map(|line| Tree::from_json_document(line).ok()).collect();
     for coding in [BodyCoding::Modeled, BodyCoding::Plain] {
@@ -139,13 +143,31 @@ pub fn session(data: &[u8]) {
     }
 }
 
+/// `data` as a session stream with a valid header (plain or modeled, by the first byte's low
+/// bit; default context; no codebook) and up to 8 frames with valid CRCs: the rest split at each
+/// 0xFE, each piece a frame whose kind is its first byte (mod 4) and whose body is the rest.
+fn as_frames(data: &[u8]) -> Vec<u8> {
+    use sigma_glyph::session::{BodyCoding as Coding, FrameKind, Header, write_frame, write_header};
+    let Some((&first, rest)) = data.split_first() else { return Vec::new() };
+    let coding = if first & 1 == 0 { Coding::Plain } else { Coding::Modeled };
+    let mut out = Vec::new();
+    write_header(&Header { window: 16, values: 65_536, min_subtree: 2, coding, codebook: 0 }, &mut out);
+    for (seq, piece) in rest.split(|&b| b == 0xFE).take(8).enumerate() {
+        let Some((&kind, body)) = piece.split_first() else { continue };
+        let kind = FrameKind::ALL[usize::from(kind % 4)];
+        write_frame(seq as u64, kind, body, &mut out);
+    }
+    out
+}
+
 /// Arbitrary bytes as a codebook file: never a panic; whatever loads writes back to exactly the
 /// same bytes.
 pub fn codebook(data: &[u8]) {
     // Give most inputs the magic, the version and a valid CRC so the fuzzer reaches the patterns.
     let mut bytes = data.to_vec();
     if bytes.len() >= 10 && bytes[0] & 1 == 0 {
-        bytes[..5].copy_from_slice(&[0xCE, 0xA3, b'C', b'B', 2]);
+        bytes[..4].copy_from_slice(&sigma_glyph::codebook::MAGIC);
+        bytes[4] = sigma_glyph::codebook::VERSION;
         let len = bytes.len();
         fix_crc32c(&mut bytes, 0, len);
     }

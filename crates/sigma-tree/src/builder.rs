@@ -79,11 +79,14 @@ struct Open {
     index: u32,
     /// `NO_CHILD` until the first child is added.
     latest_child: u32,
+    /// The index past its subtree, for a node added with its size (`sized`); `NO_END` otherwise.
+    end: u32,
     /// Whether it is its parent's last child (`preorder_node` only).
     last_sibling: bool,
 }
 
 const NO_CHILD: u32 = u32::MAX;
+const NO_END: u32 = u32::MAX;
 
 /// Node indices are `u32`; this many nodes is the most a tree holds.
 pub const MAX_NODES: u64 = u32::MAX as u64;
@@ -214,7 +217,7 @@ impl TreeBuilder {
     /// Makes node `index` the innermost open node.
     #[inline]
     fn push_open(&mut self, index: u32, last_sibling: bool) {
-        self.open.0.push(Open { index, latest_child: NO_CHILD, last_sibling });
+        self.open.0.push(Open { index, latest_child: NO_CHILD, end: NO_END, last_sibling });
     }
 
     /// Completes `open`'s subtree: its size, and the last-sibling flag of its latest child.
@@ -261,6 +264,36 @@ impl TreeBuilder {
             closes_parent = open.last_sibling;
         }
         Ok(self.open.0.is_empty())
+    }
+
+    /// Adds a node whose subtree size is known, as pre-order listings with sizes give them (a
+    /// codebook pattern, a copy of another tree's subtree): a size of 1 is a leaf; a larger one
+    /// opens the node, which closes itself once its subtree has that many nodes. Returns its
+    /// index. A size of 0, or one that runs past the subtree of the innermost node added this
+    /// way, is [`Error::SubtreeSize`].
+    pub fn sized(&mut self, primitive: Primitive, value: Option<&str>, size: usize) -> Result<usize, Error> {
+        let index = self.nodes.len();
+        let room = match self.open.0.last() {
+            Some(open) if open.end != NO_END => open.end as usize - index,
+            _ => usize::MAX,
+        };
+        if size == 0 || size > room {
+            return Err(Error::SubtreeSize { node: index, size, room });
+        }
+        let end = u32::try_from(index + size).map_err(|_| Error::TooManyNodes { limit: MAX_NODES })?;
+        let index = self.push(primitive, value.map(|v| ValueBytes::exact(v.as_bytes())))?;
+        if size > 1 {
+            self.open.0.push(Open { index, latest_child: NO_CHILD, end, last_sibling: false });
+        } else {
+            // A leaf may complete its parent's subtree, and that its parent's, and so on.
+            while let Some(&open) = self.open.0.last()
+                && open.end == self.nodes.len() as u32
+            {
+                self.open.0.pop();
+                self.complete(open);
+            }
+        }
+        Ok(index as usize)
     }
 
     /// Closes the innermost open node: its subtree is complete.
@@ -437,6 +470,32 @@ mod tests {
         b.close().unwrap();
         let tree = b.finish().unwrap();
         assert_eq!(tree.to_string(), r#"LIST "late" [STRING "child"]"#);
+    }
+
+    #[test]
+    fn sized_nodes_close_themselves() {
+        // FUNCTION "f" [PARAMETER "x" [VARIABLE "r"], PARAMETER "y"], inside an open LIST.
+        let mut b = TreeBuilder::new();
+        b.open(Primitive::LIST, None).unwrap();
+        b.sized(Primitive::FUNCTION, Some("f"), 4).unwrap();
+        b.sized(Primitive::PARAMETER, Some("x"), 2).unwrap();
+        b.sized(Primitive::VARIABLE, Some("r"), 1).unwrap();
+        assert_eq!(b.open_count(), 2, "PARAMETER x closed itself");
+        b.sized(Primitive::PARAMETER, Some("y"), 1).unwrap();
+        assert_eq!(b.open_count(), 1, "FUNCTION closed itself; the LIST is the caller's");
+        b.leaf(Primitive::NULL, None).unwrap();
+        b.close().unwrap();
+        let tree = b.finish().unwrap();
+        assert_eq!(
+            tree.to_string(),
+            r#"LIST [FUNCTION "f" [PARAMETER "x" [VARIABLE "r"], PARAMETER "y"], NULL]"#
+        );
+        assert_eq!(tree, crate::Tree::from_tree_json(&tree.to_tree_json()).unwrap());
+
+        let mut b = TreeBuilder::new();
+        b.sized(Primitive::LIST, None, 3).unwrap();
+        assert_eq!(b.sized(Primitive::LIST, None, 3), Err(Error::SubtreeSize { node: 1, size: 3, room: 2 }));
+        assert_eq!(b.sized(Primitive::LIST, None, 0), Err(Error::SubtreeSize { node: 1, size: 0, room: 2 }));
     }
 
     #[test]

@@ -21,6 +21,17 @@ pub enum Error {
     /// `close` with no open node.
     #[error("close without an open node")]
     NothingToClose,
+    /// A node added with a subtree size ([`TreeBuilder::sized`](crate::TreeBuilder::sized)) of 0,
+    /// or larger than the room left in its parent's.
+    #[error("node {node}'s subtree of {size} nodes does not fit: {room} nodes are left in its parent's")]
+    SubtreeSize {
+        /// Pre-order index the node would have had.
+        node: usize,
+        /// The size given.
+        size: usize,
+        /// Nodes left in the parent's subtree, from this one on.
+        room: usize,
+    },
     /// A second root: a tree has exactly one.
     #[error("a tree has exactly one root; a second top-level node was started")]
     SecondRoot,

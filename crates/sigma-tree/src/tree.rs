@@ -97,10 +97,15 @@ impl Tree {
     /// node).
     #[inline]
     pub fn subtree(&self, root: usize) -> impl ExactSizeIterator<Item = NodeRef<'_>> + '_ {
-        let end = self.nodes.get(root).map_or(root, |node| root + node.size as usize);
-        let nodes = self.nodes.get(root..end);
-        debug_assert!(nodes.is_some(), "a subtree lies inside its tree");
-        nodes.unwrap_or_default().iter().enumerate().map(move |(offset, node)| NodeRef {
+        let nodes = match self.nodes.get(root) {
+            Some(node) => {
+                let nodes = self.nodes.get(root..root + node.size as usize);
+                debug_assert!(nodes.is_some(), "a subtree lies inside its tree");
+                nodes.unwrap_or_default()
+            }
+            None => &[],
+        };
+        nodes.iter().enumerate().map(move |(offset, node)| NodeRef {
             tree: self,
             index: root + offset,
             node: *node,

@@ -114,7 +114,9 @@ impl<'t> Iterator for Events<'t> {
         }
         if let Some(&top) = self.open.last() {
             let top = top as usize;
-            let end = self.tree.node(top).map_or(0, |node| top + node.subtree_size());
+            let node = self.tree.node(top);
+            debug_assert!(node.is_some(), "open nodes are nodes of the tree");
+            let end = node.map_or(0, |node| top + node.subtree_size());
             if self.next >= end {
                 self.open.pop();
                 return self.tree.node(top).map(Event::Leave);

@@ -54,7 +54,6 @@ pub(crate) fn run(direction: Direction) -> Result<(), Failure> {
 
 fn encode(args: EncodeArgs) -> Result<(), Failure> {
     let config = SessionConfig { context: args.context.into(), coding: args.coding.into() };
-    config.check().map_err(Failure::during("stream"))?;
     let codebook = load_codebook(args.codebook.codebook.as_deref())?;
     let input = args.from.input_file.as_deref();
     let text = JsonText::new(&name(input), read_text(input)?);

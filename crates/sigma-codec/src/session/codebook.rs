@@ -112,26 +112,13 @@ impl Pattern {
     /// The pattern as a tree: fixed values in place, holes as empty values.
     fn to_tree(&self) -> Result<Tree, sigma_tree::Error> {
         let mut builder = TreeBuilder::new();
-        let mut ends: Vec<usize> = Vec::new();
-        for (index, node) in self.nodes.iter().enumerate() {
-            while ends.last().is_some_and(|&end| end <= index) {
-                ends.pop();
-                builder.close()?;
-            }
+        for node in &self.nodes {
             let value = match &node.value {
                 PatternValue::None => None,
                 PatternValue::Fixed(v) => Some(&**v),
                 PatternValue::Hole => Some(""),
             };
-            if node.size > 1 {
-                builder.open(node.primitive, value)?;
-                ends.push(index + node.size);
-            } else {
-                builder.leaf(node.primitive, value)?;
-            }
-        }
-        for _ in ends {
-            builder.close()?;
+            builder.sized(node.primitive, value, node.size)?;
         }
         builder.finish()
     }
@@ -250,7 +237,7 @@ impl Codebook {
 
     /// A codebook of these patterns (at most 128; more are dropped) and this sample (its last
     /// [`MAX_SAMPLE`] bytes).
-    pub fn with_sample(mut patterns: Vec<Pattern>, mut sample: Vec<u8>) -> Codebook {
+    pub(crate) fn with_sample(mut patterns: Vec<Pattern>, mut sample: Vec<u8>) -> Codebook {
         patterns.truncate(MAX_PATTERNS);
         if sample.len() > MAX_SAMPLE {
             sample.drain(..sample.len() - MAX_SAMPLE);
@@ -336,11 +323,11 @@ impl Codebook {
         let read = file::read(bytes)?;
         let mut patterns = Vec::with_capacity(read.patterns.len());
         for (number, nodes) in read.patterns.iter().enumerate() {
-            let fault = |(node, fault): (usize, PatternFault)| CodebookError::NotASubtree {
-                offset: nodes.get(node).map_or(0, |n| n.offset),
-                pattern: number,
-                node,
-                fault,
+            let fault = |(node, fault): (usize, PatternFault)| {
+                // The file's reader gives every pattern at least one node, and faults name one.
+                let at = nodes.get(node).map(|n| n.offset);
+                debug_assert!(at.is_some(), "node {node} of a pattern of {}", nodes.len());
+                CodebookError::NotASubtree { offset: at.unwrap_or(0), pattern: number, node, fault }
             };
             if let Some((node, n)) = nodes.iter().enumerate().find(|(_, n)| n.has_children != (n.size > 1)) {
                 return Err(

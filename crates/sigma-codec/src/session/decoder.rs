@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use sigma_glyph::session::{
-    DeltaReader, FrameKind, HoleKinds, Op, RawFrame, Value, ValueKind, plain_body_is_v2, read_frame,
-    read_header,
+    CODEBOOK_HASH_LEN, CRC_LEN, DeltaReader, FrameKind, HoleKinds, Op, RawFrame, Value, ValueKind,
+    plain_body_is_v2, read_frame, read_header,
 };
 use sigma_primitives::Primitive;
 use sigma_tree::{Tree, TreeBuilder};
@@ -47,6 +47,10 @@ pub struct SessionDecoder {
     offset: usize,
     /// Bytes the header took.
     header_len: usize,
+    /// The offset of a frame whose body failed after it had changed the session's state (the
+    /// predictors, the byte model): from there on the state is not the encoder's, so no frame
+    /// can be decoded.
+    failed_at: Option<usize>,
     /// A coded frame's decoded body (scratch, kept between frames).
     plain: Vec<u8>,
     /// The value being read (scratch).
@@ -70,7 +74,8 @@ impl SessionDecoder {
         }
         let (header, header_len) = read_header(stream)?;
         let named = header.codebook;
-        let offset = header_len - sigma_glyph::session::CRC_LEN - 8;
+        // The codebook hash ends the header, before its CRC.
+        let offset = header_len - CRC_LEN - CODEBOOK_HASH_LEN;
         match (named, codebook.as_deref().map(Codebook::hash)) {
             (0, None) => {}
             (0, Some(given)) => return Err(SessionError::CodebookNotUsed { offset, given }.into()),
@@ -89,6 +94,7 @@ impl SessionDecoder {
             v2: v2::Decoder::new(limits),
             offset: header_len,
             header_len,
+            failed_at: None,
             plain: Vec::new(),
             value: String::new(),
             parents: Vec::new(),
@@ -116,8 +122,12 @@ impl SessionDecoder {
     }
 
     /// Decodes the frame at the decoder's offset in `stream` (the stream the header was read
-    /// from, or that stream grown by more frames), or `None` at the end of `stream`. After an
-    /// error the decoder stays where it was.
+    /// from, or that stream grown by more frames), or `None` at the end of `stream`.
+    ///
+    /// After an error the decoder stays where it was. A frame refused before its body was
+    /// applied (cut short, damaged, out of order) changed nothing, and can be given again, say
+    /// once more of the stream has arrived; a frame whose body failed has changed the session's
+    /// state, so every later call is [`SessionError::EarlierFrameFailed`].
     pub fn next_frame(&mut self, stream: &[u8]) -> Option<Result<Frame, Error>> {
         if self.offset >= stream.len() {
             return None;
@@ -157,9 +167,15 @@ impl SessionDecoder {
         }
         let coding = self.state.config.coding;
         if !frame.kind.is_used_with(coding) {
-            return Err(
-                SessionError::KindNotInCoding { offset: frame.offset + 1, kind: frame.kind, coding }.into()
-            );
+            return Err(SessionError::KindNotInCoding {
+                offset: frame.kind_offset,
+                kind: frame.kind,
+                coding,
+            }
+            .into());
+        }
+        if let Some(failed_at) = self.failed_at {
+            return Err(SessionError::EarlierFrameFailed { offset: frame.offset, failed_at }.into());
         }
         let mut tree = Tree::new();
         match frame.kind {
@@ -173,11 +189,9 @@ impl SessionDecoder {
                 tree = entry.tree.clone();
             }
             FrameKind::Delta => {
-                let before = self.state.primitives.clone();
                 tree = self.decode_delta(frame.body, frame.body_offset).inspect_err(|_| {
-                    // What the failed frame taught the primitive lists is forgotten, so that
-                    // the frame can be tried again.
-                    self.state.primitives = before;
+                    // The predictors have learned part of the body: they are out of step.
+                    self.failed_at = Some(frame.offset);
                 })?;
             }
             FrameKind::Coded => {
@@ -185,6 +199,10 @@ impl SessionDecoder {
                 let decoded = self.decode_coded(frame, &mut plain);
                 let plain_len = plain.len();
                 self.plain = plain;
+                if decoded.is_err() {
+                    // The byte model (and the predictors) have learned part of the body.
+                    self.failed_at = Some(frame.offset);
+                }
                 return decoded.map(|tree| (tree, Some(plain_len)));
             }
         }
@@ -202,31 +220,23 @@ impl SessionDecoder {
             found: body.plain_len,
             max: usize::MAX as u64,
         })?;
-        let model =
-            self.state.model.as_deref_mut().ok_or(SessionError::ModelOutOfStep { offset: frame.offset })?;
+        // A modeled stream's state always has a model: its absence is a bug, reported as one.
+        let model = self.state.model.as_deref_mut();
+        debug_assert!(model.is_some(), "a modeled session keeps a byte model");
+        let model = model
+            .ok_or(SessionError::EarlierFrameFailed { offset: frame.offset, failed_at: frame.offset })?;
         plain.clear();
-        let used = model.decode(body.coded, len, plain);
-        if used != body.coded.len() {
-            // The model has learned bytes the encoder's did not: the session cannot go on.
-            self.state.model = None;
-            return Err(SessionError::CodedLength {
-                offset: body.offset,
-                expected: used,
-                found: body.coded.len(),
-            }
-            .into());
-        }
-        let decoded = if plain_body_is_v2(plain) {
+        model.decode(body.coded, len, plain).map_err(|used| SessionError::CodedLength {
+            offset: body.offset,
+            expected: used,
+            found: body.coded.len(),
+        })?;
+        if plain_body_is_v2(plain) {
             let mut tree = Tree::new();
             self.v2.decode_into(plain, &mut tree).map(|()| tree)
         } else {
             self.decode_delta(plain, frame.body_offset)
-        };
-        if decoded.is_err() {
-            // The model has learned this body; without the tree the session cannot go on.
-            self.state.model = None;
         }
-        decoded
     }
 
     fn decode_delta(&mut self, body: &[u8], base: usize) -> Result<Tree, Error> {
@@ -325,54 +335,34 @@ impl SessionDecoder {
         )?;
         let kinds: HoleKinds<'_> = reader.hole_kinds(pattern.holes())?;
         let mut hole = 0;
-        let mut result: Result<(), Error> = Ok(());
-        let mut ends: Vec<usize> = Vec::new();
         let mut root_key = 0;
         walk_pattern(pattern.nodes().len(), parent, |offset, context| {
-            let Some(p) = pattern.nodes().get(offset) else {
-                debug_assert!(false, "walk_pattern visits the pattern's nodes");
-                return (1, 0);
-            };
-            while ends.last().is_some_and(|&end| end <= offset) {
-                ends.pop();
-                result = std::mem::replace(&mut result, Ok(())).and_then(|()| Ok(builder.close()?));
-            }
+            let p = pattern.nodes().get(offset);
+            debug_assert!(p.is_some(), "walk_pattern visits the pattern's nodes");
+            let p = p.ok_or(SessionError::PatternNotInCodebook { offset: at, number, patterns: 0 })?;
             let value = match &p.value {
                 PatternValue::None => None,
                 PatternValue::Fixed(v) => Some(&**v),
                 PatternValue::Hole => {
                     let kind = kinds.get(hole);
+                    if kind == ValueKind::None {
+                        return Err(SessionError::HoleWithoutValue { offset: at, hole }.into());
+                    }
                     hole += 1;
-                    let read = match kind {
-                        ValueKind::None => {
-                            Err(SessionError::HoleWithoutValue { offset: at, hole: hole - 1 }.into())
-                        }
-                        kind => self.read_value(reader, kind, context, at).map(drop),
-                    };
-                    result = std::mem::replace(&mut result, Ok(())).and(read);
+                    self.read_value(reader, kind, context, at)?;
                     Some(self.value.as_str())
                 }
             };
             if let Some(v) = value {
                 self.state.values.learn(context, v);
             }
-            let step = if p.size > 1 {
-                ends.push(offset + p.size);
-                builder.open(p.primitive, value)
-            } else {
-                builder.leaf(p.primitive, value)
-            };
-            result = std::mem::replace(&mut result, Ok(())).and(step.map(drop).map_err(Error::from));
+            builder.sized(p.primitive, value, p.size)?;
             let key = node_key(p.primitive.id(), value);
             if offset == 0 {
                 root_key = key;
             }
-            (p.size, key)
-        });
-        result?;
-        for _ in ends {
-            builder.close()?;
-        }
+            Ok::<_, Error>((p.size, key))
+        })?;
         Ok(root_key)
     }
 
@@ -447,23 +437,8 @@ impl Iterator for Frames<'_, '_> {
 
 /// Appends the subtree of `source` rooted at `root` to `builder`, iteratively.
 fn copy_subtree(source: &Tree, root: usize, builder: &mut TreeBuilder) -> Result<(), Error> {
-    // The index past each open node's subtree.
-    let mut ends: Vec<usize> = Vec::new();
     for node in source.subtree(root) {
-        let index = node.index();
-        while ends.last().is_some_and(|&end| end <= index) {
-            ends.pop();
-            builder.close()?;
-        }
-        if node.has_children() {
-            builder.open(node.primitive(), node.value())?;
-            ends.push(index + node.subtree_size());
-        } else {
-            builder.leaf(node.primitive(), node.value())?;
-        }
-    }
-    for _ in ends {
-        builder.close()?;
+        builder.sized(node.primitive(), node.value(), node.subtree_size())?;
     }
     Ok(())
 }

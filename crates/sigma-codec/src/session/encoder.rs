@@ -57,8 +57,9 @@ impl SessionEncoder {
     /// Appends the stream header to `out`, if it has not been written yet (the first
     /// [`SessionEncoder::encode_into`] writes it too): a stream of no messages is this header.
     pub fn write_header(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
-        self.state.config.check()?;
         if !self.header_written {
+            // The configuration never changes: checking it with the header checks every frame.
+            self.state.config.check()?;
             write_header(&self.state.header(), out);
             self.header_written = true;
         }
@@ -83,16 +84,14 @@ impl SessionEncoder {
             varint::write(&mut self.body, seq - 1 - earlier);
             FrameKind::Repeat
         } else {
-            let before = state.primitives.clone();
-            state.values.begin_trial();
+            state.begin_trial();
             self.write_delta(tree, &edit.ops);
             let state = &mut self.state;
             // The full message is written only if it is the smaller (its length costs one pass).
             let use_full = v2::encoded_len(tree) <= self.body.len();
-            // If the decoder will not see the delta's ops, undo what they taught the models.
-            state.values.end_trial(!use_full);
+            // If the decoder will not see the delta's ops, undo what they taught the predictors.
+            state.end_trial(!use_full);
             if use_full {
-                state.primitives = before;
                 self.body.clear();
                 self.v2.encode_into(tree, &mut self.body)?;
             }
@@ -240,11 +239,9 @@ fn write_pattern(
     let kinds = writer.pattern_holes(pattern.holes());
     let mut values = Vec::new();
     let mut nodes = tree.subtree(root).zip(pattern.nodes());
-    walk_pattern(pattern.nodes().len(), parent, |_, context| {
-        let Some((node, pattern_node)) = nodes.next() else {
-            debug_assert!(false, "the subtree fits the pattern, node for node");
-            return (1, 0);
-        };
+    let walked = walk_pattern(pattern.nodes().len(), parent, |_, context| {
+        // The subtree fits the pattern (`Codebook::find` checked it), node for node.
+        let (node, pattern_node) = nodes.next().ok_or(())?;
         let value = node.value();
         if let (PatternValue::Hole, Some(v)) = (&pattern_node.value, value) {
             let code = SessionEncoder::value_code(state, context, v);
@@ -254,8 +251,9 @@ fn write_pattern(
         if let Some(v) = value {
             state.values.learn(context, v);
         }
-        (node.subtree_size(), node_key(pattern_node.primitive.id(), value))
+        Ok::<_, ()>((node.subtree_size(), node_key(pattern_node.primitive.id(), value)))
     });
+    debug_assert!(walked.is_ok(), "the subtree fits the pattern");
     for value in &values {
         writer.value(value);
     }

@@ -153,7 +153,7 @@ pub enum SessionError {
         /// The hole's index.
         hole: usize,
     },
-    /// A coded body whose length is not what the byte model read: the session cannot go on.
+    /// A coded body whose length is not what the byte model read.
     #[error("coded body at byte {offset} of {found} bytes, where the byte model read {expected}")]
     CodedLength {
         /// Offset of the coded bytes.
@@ -163,12 +163,17 @@ pub enum SessionError {
         /// Bytes the body has.
         found: usize,
     },
-    /// A coded frame after one that failed to decode: the byte model is out of step with the
-    /// encoder's, so no later frame can be read.
-    #[error("coded frame at byte {offset} after a coded frame that failed: the byte model is out of step")]
-    ModelOutOfStep {
-        /// Offset of the frame.
+    /// A frame after one whose body failed to decode: that body had already taught the
+    /// predictors (and the byte model) part of itself, so the decoder's state is no longer the
+    /// encoder's and no later frame can be read.
+    #[error(
+        "frame at byte {offset}: the frame at byte {failed_at} failed after changing the session's state, so the session cannot go on"
+    )]
+    EarlierFrameFailed {
+        /// Offset of this frame.
         offset: usize,
+        /// Offset of the frame that failed.
+        failed_at: usize,
     },
     /// A session configuration no decoder would accept (the stream would be unreadable).
     #[error("session {field} is {value}, but decoders accept at most {max}")]
@@ -203,7 +208,7 @@ impl SessionError {
             | SessionError::PatternNotInCodebook { offset, .. }
             | SessionError::HoleWithoutValue { offset, .. }
             | SessionError::CodedLength { offset, .. }
-            | SessionError::ModelOutOfStep { offset } => Some(offset),
+            | SessionError::EarlierFrameFailed { offset, .. } => Some(offset),
             SessionError::InvalidConfig { .. } => None,
         }
     }

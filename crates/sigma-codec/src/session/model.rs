@@ -304,13 +304,22 @@ impl Model {
 
     /// Decodes `len` bytes from `coded` into `out` (appended), learning them. Returns how many
     /// bytes of `coded` the coder read (at most `coded.len()`; reads past the end are 0xFF).
-    pub(crate) fn decode(&mut self, coded: &[u8], len: usize, out: &mut Vec<u8>) -> usize {
+    ///
+    /// `coded` must be exactly what the encoder wrote for `len` bytes: the decoder reads as many
+    /// bytes as the encoder wrote, plus the three it reads ahead, so a coded body that runs out
+    /// first is refused as soon as it does (a few coded bytes cannot make the decoder produce
+    /// megabytes), and one with bytes left over is refused at the end. The error is the number
+    /// of coded bytes the decoder read (beyond the end, if it ran out).
+    pub(crate) fn decode(&mut self, coded: &[u8], len: usize, out: &mut Vec<u8>) -> Result<(), usize> {
         let mut coder = ArithmeticDecoder::new(coded);
         for _ in 0..len {
+            if coder.overran() {
+                return Err(coder.read());
+            }
             let byte = self.byte(|p, _| coder.decode(p));
             out.push(byte);
         }
-        coder.consumed()
+        if coder.overran() || coder.read() != coded.len() { Err(coder.read()) } else { Ok(()) }
     }
 }
 
@@ -391,10 +400,16 @@ impl<'c> ArithmeticDecoder<'c> {
         bit
     }
 
-    /// Bytes of input used: the encoder's output length, if the input was that output.
-    fn consumed(&self) -> usize {
-        // The decoder reads four bytes ahead of the encoder's output; the flush byte is one.
-        self.pos.saturating_sub(3).min(self.coded.len())
+    /// Coded bytes read for the bits decoded so far: the encoder's output length, if the input
+    /// was that output. (The decoder reads four bytes ahead of the encoder's output, one of
+    /// which is the encoder's flush byte.)
+    fn read(&self) -> usize {
+        self.pos.saturating_sub(3)
+    }
+
+    /// Whether more has been read than an encoder wrote: the coded bytes ran out.
+    fn overran(&self) -> bool {
+        self.read() > self.coded.len()
     }
 }
 
@@ -411,8 +426,7 @@ mod tests {
             let mut coded = Vec::new();
             encoder.encode(chunk, &mut coded);
             let mut out = Vec::new();
-            let used = decoder.decode(&coded, chunk.len(), &mut out);
-            assert_eq!(used, coded.len(), "the decoder reads exactly the encoder's bytes");
+            assert_eq!(decoder.decode(&coded, chunk.len(), &mut out), Ok(()), "exactly the encoder's bytes");
             assert_eq!(&out, chunk);
             coded_all.push(coded);
         }
@@ -456,14 +470,36 @@ mod tests {
     }
 
     #[test]
-    fn decoding_garbage_never_panics_and_reads_within_bounds() {
+    fn decoding_garbage_never_panics_and_stops_when_the_bytes_run_out() {
         let mut model = Model::new();
         let mut out = Vec::new();
-        let used = model.decode(&[0x12, 0xFF, 0x00], 500, &mut out);
-        assert_eq!(out.len(), 500);
-        assert!(used <= 3);
-        let used = Model::new().decode(&[], 10, &mut out);
-        assert_eq!(used, 0);
+        // Three coded bytes cannot stand for 500 bytes of anything the model finds this unlikely.
+        assert!(model.decode(&[0x12, 0xFF, 0x00], 500, &mut out).is_err());
+        assert!(out.len() < 500, "stopped after {} bytes", out.len());
+        out.clear();
+        assert_eq!(Model::new().decode(&[], 10, &mut out), Err(1), "an empty body has no flush byte");
+        assert!(out.is_empty());
+        // The encoder's bytes with one more are refused. (One fewer may decode, to other bytes:
+        // the length is a consistency check; the frame's CRC is what catches damage.)
+        let mut encoder = Model::new();
+        let mut coded = Vec::new();
+        encoder.encode(b"some plain bytes", &mut coded);
+        let mut longer = coded.clone();
+        longer.push(0);
+        assert!(Model::new().decode(&longer, 16, &mut Vec::new()).is_err());
+        let mut out = Vec::new();
+        assert_eq!(Model::new().decode(&coded, 16, &mut out), Ok(()));
+        assert_eq!(out, b"some plain bytes");
+    }
+
+    /// A hostile frame that claims a huge plain body from a few coded bytes costs a few coded
+    /// bytes' worth of work, not the claim's.
+    #[test]
+    fn a_huge_claim_from_few_bytes_stops_early() {
+        let mut out = Vec::new();
+        let claim = 256 << 20;
+        assert!(Model::new().decode(&[0; 10], claim, &mut out).is_err());
+        assert!(out.len() < 100_000, "{} bytes decoded from 10", out.len());
     }
 
     proptest! {

@@ -58,6 +58,8 @@ fn value_context(parent: u64, previous: u64) -> u64 {
 pub(crate) struct PrimitiveModel {
     /// Per parent primitive, then one for roots.
     lists: Box<[[u8; 3]; 257]>,
+    /// While the encoder tries a delta: each list changed, as it was before, to undo it.
+    undo: Option<Vec<(usize, [u8; 3])>>,
 }
 
 impl PrimitiveModel {
@@ -66,12 +68,36 @@ impl PrimitiveModel {
 
     pub(crate) fn new() -> PrimitiveModel {
         // JSON's most common children first: RECORD, STRING, NUMBER.
-        PrimitiveModel { lists: Box::new([[0x7F, 0x78, 0x79]; 257]) }
+        PrimitiveModel { lists: Box::new([[0x7F, 0x78, 0x79]; 257]), undo: None }
     }
 
+    /// The list for `parent`, its old contents noted first while a trial is on.
     #[allow(clippy::indexing_slicing)] // a u8 or ROOT: within the 257 lists
     fn list(&mut self, parent: Option<u8>) -> &mut [u8; 3] {
-        &mut self.lists[parent.map_or(Self::ROOT, usize::from)]
+        let index = parent.map_or(Self::ROOT, usize::from);
+        let list = &mut self.lists[index];
+        if let Some(undo) = &mut self.undo {
+            undo.push((index, *list));
+        }
+        list
+    }
+
+    /// From here on, remember how to undo what is learned.
+    pub(crate) fn begin_trial(&mut self) {
+        self.undo = Some(Vec::new());
+    }
+
+    /// Stops remembering; unless `keep`, undoes what was learned since
+    /// [`PrimitiveModel::begin_trial`].
+    #[allow(clippy::indexing_slicing)] // indexes noted by `list`
+    pub(crate) fn end_trial(&mut self, keep: bool) {
+        if let Some(undo) = self.undo.take()
+            && !keep
+        {
+            for (index, old) in undo.into_iter().rev() {
+                self.lists[index] = old;
+            }
+        }
     }
 
     /// How to name `id` under `parent`, moving `id` to the front of the parent's list.
@@ -191,8 +217,13 @@ pub(crate) fn unzigzag(n: u64) -> i64 {
 }
 
 /// Walks a pattern's nodes in pre-order under `parent`, giving `visit` each node's offset and
-/// value context; `visit` returns the node's subtree size and key.
-pub(crate) fn walk_pattern(len: usize, parent: &Parent, mut visit: impl FnMut(usize, u64) -> (usize, u64)) {
+/// value context; `visit` returns the node's subtree size and key, or an error that stops the
+/// walk.
+pub(crate) fn walk_pattern<E>(
+    len: usize,
+    parent: &Parent,
+    mut visit: impl FnMut(usize, u64) -> Result<(usize, u64), E>,
+) -> Result<(), E> {
     // The keys (its own, its latest child's) of the pattern's parent and of each open node of
     // the pattern, with the offset past its subtree.
     let mut outer = (parent.key, parent.previous);
@@ -205,12 +236,13 @@ pub(crate) fn walk_pattern(len: usize, parent: &Parent, mut visit: impl FnMut(us
             Some((_, keys)) => keys,
             None => &mut outer,
         };
-        let (size, node_key) = visit(offset, value_context(keys.0, keys.1));
+        let (size, node_key) = visit(offset, value_context(keys.0, keys.1))?;
         keys.1 = node_key;
         if size > 1 {
             open.push((offset + size, (node_key, FIRST_KEY)));
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -240,6 +272,7 @@ mod tests {
         assert_eq!(model.encode(None, 0x79), PrimitiveCode::Recent(0), "then first");
         assert_eq!(model.encode(None, 0x10), PrimitiveCode::Literal(0x10));
         assert_eq!(model.lists[PrimitiveModel::ROOT], [0x10, 0x79, 0x7F]);
+        assert!(model.undo.is_none());
         assert_eq!(model.encode(None, 0x7F), PrimitiveCode::Recent(2));
         assert_eq!(model.lists[PrimitiveModel::ROOT], [0x7F, 0x10, 0x79]);
         let mut decoder = PrimitiveModel::new();
@@ -250,6 +283,23 @@ mod tests {
             assert_eq!(decoder, encoder_side);
         }
         assert_eq!(decoder.decode(Some(3), PrimitiveCode::Recent(3)), None, "no fourth slot");
+    }
+
+    #[test]
+    fn a_primitive_trial_that_is_not_kept_is_undone() {
+        let mut model = PrimitiveModel::new();
+        model.encode(Some(7), 0x10);
+        let before = model.clone();
+        model.begin_trial();
+        model.encode(Some(7), 0x11);
+        model.encode(None, 0x12);
+        model.encode(Some(7), 0x10);
+        model.end_trial(false);
+        assert_eq!(model.lists, before.lists);
+        model.begin_trial();
+        model.encode(Some(7), 0x11);
+        model.end_trial(true);
+        assert_eq!(model.lists[7], [0x11, 0x10, 0x7F]);
     }
 
     #[test]

@@ -32,8 +32,7 @@ pub(crate) struct SessionState {
     pub(crate) primitives: PrimitiveModel,
     /// The value last seen in each place.
     pub(crate) values: ValueModel,
-    /// The byte model, with [`BodyCoding::Modeled`]; `None` once a coded frame failed to decode
-    /// (the decoder's model is then out of step with the encoder's).
+    /// The byte model, with [`BodyCoding::Modeled`].
     pub(crate) model: Option<Box<Model>>,
 }
 
@@ -76,6 +75,19 @@ impl SessionState {
     /// The sequence number of the next frame.
     pub(crate) fn next_seq(&self) -> u64 {
         self.context.next_seq()
+    }
+
+    /// From here on, remember how to undo what the predictors learn: the encoder tries a delta
+    /// before it knows whether the decoder will see it.
+    pub(crate) fn begin_trial(&mut self) {
+        self.primitives.begin_trial();
+        self.values.begin_trial();
+    }
+
+    /// Keeps what the predictors learned since [`SessionState::begin_trial`], or undoes it.
+    pub(crate) fn end_trial(&mut self, keep: bool) {
+        self.primitives.end_trial(keep);
+        self.values.end_trial(keep);
     }
 
     /// The end of a frame, on both ends alike: the value model starts again if full, and the

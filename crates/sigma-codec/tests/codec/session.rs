@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use sigma_codec::codebook::Codebook;
 use sigma_codec::session::{
-    BodyCoding, ContextConfig, FrameKind, MAX_VALUES, MAX_WINDOW, SessionConfig, SessionEncoder,
-    SessionError, decode_stream, decode_stream_with, encode_stream, encode_stream_with,
+    BodyCoding, ContextConfig, FrameKind, MAX_VALUES, MAX_WINDOW, SessionConfig, SessionDecoder,
+    SessionEncoder, SessionError, decode_stream, decode_stream_with, encode_stream, encode_stream_with,
 };
 use sigma_codec::{DecodeLimits, Error};
 use sigma_testkit::Stream;
@@ -120,10 +120,11 @@ fn damage_is_an_error_naming_the_frame() {
 }
 
 /// A coded body changed and its frame's CRC forged to match (what only a deliberate attacker
-/// can do): the decoder may decode some tree or fail, but never panics, and after a coded frame
-/// fails the session stays failed.
+/// can do): the decoder may decode some tree or fail, but never panics; once a frame's body has
+/// failed, every later frame is refused (the state is no longer the encoder's), and so is the
+/// failed frame given again.
 #[test]
-fn forged_coded_frames_never_panic() {
+fn forged_coded_frames_never_panic_and_end_the_session() {
     let trees = Stream::CitmPerformances.trees();
     let stream = encode_stream(&trees[..6], SessionConfig::default()).unwrap();
     let frames = decode_stream(&stream, DecodeLimits::DEFAULT).unwrap();
@@ -136,11 +137,61 @@ fn forged_coded_frames_never_panic() {
         let mut forged = stream.clone();
         forged[bit / 8] ^= 1 << (bit % 8);
         fix_crc32c(&mut forged, start, end);
-        if decode_stream(&forged, DecodeLimits::DEFAULT).is_err() {
-            failures += 1;
+        let mut decoder = SessionDecoder::new(&forged, DecodeLimits::DEFAULT, None).unwrap();
+        decoder.next_frame(&forged).unwrap().unwrap();
+        if decoder.next_frame(&forged).unwrap().is_ok() {
+            continue;
         }
+        failures += 1;
+        let again = decoder.next_frame(&forged).unwrap().unwrap_err();
+        let Error::Frame { source, .. } = again else { panic!("{again}") };
+        assert_eq!(
+            *source,
+            Error::Session(SessionError::EarlierFrameFailed { offset: start, failed_at: start })
+        );
     }
     assert!(failures > 0, "some forged bodies must fail to decode");
+}
+
+/// A frame refused before its body was applied (here: not all there yet) changes nothing: given
+/// again once the rest has arrived, it decodes.
+#[test]
+fn a_frame_cut_short_can_be_given_again() {
+    let trees = Stream::CitmPerformances.trees();
+    let stream = encode_stream(&trees[..4], SessionConfig::default()).unwrap();
+    let frames = decode_stream(&stream, DecodeLimits::DEFAULT).unwrap();
+    let mut decoder = SessionDecoder::new(&stream, DecodeLimits::DEFAULT, None).unwrap();
+    let arrived = &stream[..frames[2].offset + 5];
+    assert_eq!(decoder.next_frame(arrived).unwrap().unwrap(), frames[0]);
+    assert_eq!(decoder.next_frame(arrived).unwrap().unwrap(), frames[1]);
+    let cut = decoder.next_frame(arrived).unwrap().unwrap_err();
+    assert!(matches!(cut, Error::Frame { seq: 2, .. }), "{cut}");
+    assert_eq!(decoder.offset(), frames[2].offset, "the decoder stays where it was");
+    let rest: Vec<_> = decoder.frames(&stream).collect::<Result<_, _>>().unwrap();
+    assert_eq!(rest, frames[2..]);
+}
+
+/// Errors name the byte where they are, even past the frames whose sequence number takes one
+/// byte: the kind byte of frame 200 is the third of its frame.
+#[test]
+fn a_frame_kind_error_names_the_kind_byte() {
+    let tree = Tree::from_json_document(r#"{"n":1}"#).unwrap();
+    let mut trees: Vec<Tree> =
+        (0..200).map(|i| Tree::from_json_document(&format!(r#"{{"n":{i}}}"#)).unwrap()).collect();
+    trees.push(tree);
+    let mut bytes = encode_stream(&trees, plain()).unwrap();
+    let frames = decode_stream(&bytes, DecodeLimits::DEFAULT).unwrap();
+    let last = &frames[200];
+    assert_eq!(bytes[last.offset..last.offset + 2], [0xC8, 0x01], "seq 200 takes two bytes");
+    let kind_at = last.offset + 2;
+    assert_eq!(bytes[kind_at], FrameKind::Delta as u8);
+    bytes[kind_at] = FrameKind::Coded as u8;
+    fix_crc32c(&mut bytes, last.offset, last.offset + last.len);
+    let err = decode_stream(&bytes, DecodeLimits::DEFAULT).unwrap_err();
+    let Error::Frame { seq: 200, source, .. } = err else { panic!("{err}") };
+    let expected =
+        SessionError::KindNotInCoding { offset: kind_at, kind: FrameKind::Coded, coding: BodyCoding::Plain };
+    assert_eq!(*source, Error::Session(expected));
 }
 
 #[test]

@@ -32,6 +32,8 @@ pub use writer::{DeltaWriter, HoleKindsAt, write_coded_len, write_frame, write_h
 pub const STREAM_BYTE: u8 = 0xB1;
 /// CRC size after the header and after each frame: a big-endian CRC-32C.
 pub const CRC_LEN: usize = 4;
+/// The header's codebook hash: a big-endian `u64`, just before the header's CRC.
+pub const CODEBOOK_HASH_LEN: usize = 8;
 /// The largest window (trees kept) a header may ask for: both ends keep that many trees, so a
 /// hostile header must not ask for more.
 pub const MAX_WINDOW: usize = 1 << 16;

@@ -67,6 +67,8 @@ pub struct RawFrame<'a> {
     pub seq: u64,
     /// Its kind.
     pub kind: FrameKind,
+    /// Offset of its kind byte (after the sequence number's varint).
+    pub kind_offset: usize,
     /// Its body.
     pub body: &'a [u8],
     /// Offset of the body in the stream.
@@ -109,7 +111,7 @@ pub fn read_frame(stream: &[u8], offset: usize) -> Result<RawFrame<'_>, Error> {
         return Err(Error::ChecksumMismatch { offset: offset + covered, stored, computed });
     }
     debug_assert_eq!(cursor.position(), covered + CRC_LEN);
-    Ok(RawFrame { offset, seq, kind, body, body_offset, len: cursor.position() })
+    Ok(RawFrame { offset, seq, kind, kind_offset: kind_at, body, body_offset, len: cursor.position() })
 }
 
 impl<'a> RawFrame<'a> {

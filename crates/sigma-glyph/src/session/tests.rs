@@ -76,7 +76,15 @@ fn frames_are_written_and_read_field_by_field() {
     let frame = read_frame(&stream, at).unwrap();
     assert_eq!(
         frame,
-        RawFrame { offset: at, seq: 300, kind: FrameKind::Delta, body: b"abc", body_offset: at + 4, len: 11 }
+        RawFrame {
+            offset: at,
+            seq: 300,
+            kind: FrameKind::Delta,
+            kind_offset: at + 2,
+            body: b"abc",
+            body_offset: at + 4,
+            len: 11
+        }
     );
 
     let mut repeat = Vec::new();
