@@ -13,6 +13,7 @@ pub(crate) const LAYERS: &[(&str, u8)] = &[
     ("sigma-glyph", 1),
     ("sigma-tree", 2),
     ("sigma-delta", 3),
+    ("sigma-text", 3),
     ("sigma-codec", 4),
     ("sigma-cli", 6),
 ];

@@ -1,0 +1,127 @@
+//! Sentences and words: Unicode segmentation (Unicode Standard Annex 29, the `unicode-segmentation` crate), with
+//! the sentence breaks it makes after abbreviations and initials (`Dr. Smith`, `J. R. R.
+//! Tolkien`, `the U.S. Senate`) taken back.
+
+use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Abbreviations after which a full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "Dr", "Mr", "Mrs", "Ms", "Mx", "Prof", "St", "Jr", "Sr", "Inc", "Corp", "Ltd", "Co", "Bros", "Gen",
+    "Gov", "Sen", "Rep", "Lt", "Col", "Capt", "Sgt", "Mt", "Ft", "Rev", "Hon", "Pres", "Sec", "Dept", "Univ",
+    "Ave", "Blvd", "No", "Nos", "Vol", "Fig", "vs", "etc", "approx", "est", "Jan", "Feb", "Mar", "Apr",
+    "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
+    "e.g", "i.e", "a.m", "p.m", "U.S", "U.K", "U.N", "E.U", "D.C", "U.S.A", "Messrs", "Mme", "Mlle",
+];
+
+/// The sentences of `text`, as byte ranges that cover it exactly, in order (each keeps the
+/// spaces after it).
+pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for (start, piece) in text.split_sentence_bound_indices() {
+        let range = start..start + piece.len();
+        match out.last_mut() {
+            Some(previous) if continues(text.get(previous.clone()).unwrap_or_default()) => {
+                previous.end = range.end
+            }
+            _ => out.push(range),
+        }
+    }
+    out
+}
+
+/// Whether a sentence piece ends in an abbreviation or an initial, so that the next piece is
+/// the same sentence.
+fn continues(piece: &str) -> bool {
+    let trimmed = piece.trim_end();
+    let Some(before) = trimmed.strip_suffix('.') else { return false };
+    let word = before.rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"').next().unwrap_or(before);
+    if ABBREVIATIONS.contains(&word) {
+        return true;
+    }
+    // A lone capital: an initial (`J.`), or one of several (`J.R.R.`).
+    let mut chars = word.chars();
+    let initial = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
+    initial || (word.len() >= 3 && word.split('.').all(|part| part.chars().count() == 1))
+}
+
+/// What a word-level piece of text is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TokenKind {
+    /// Letters (and the apostrophes and marks inside a word).
+    Word,
+    /// Digits, with the separators inside a number.
+    Number,
+    /// White space.
+    Space,
+    /// Anything else: punctuation, symbols.
+    Punct,
+}
+
+/// A word-level piece of a sentence, by byte range in the whole text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Token {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) kind: TokenKind,
+}
+
+impl Token {
+    pub(crate) fn text<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.start..self.end).unwrap_or_default()
+    }
+}
+
+/// The word-level pieces of `text[range]`, covering it exactly.
+pub(crate) fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
+    let sentence = text.get(range.clone()).unwrap_or_default();
+    sentence
+        .split_word_bound_indices()
+        .map(|(at, piece)| {
+            let kind = match piece.chars().next() {
+                Some(c) if c.is_whitespace() => TokenKind::Space,
+                Some(c) if c.is_numeric() => TokenKind::Number,
+                Some(c) if c.is_alphabetic() => TokenKind::Word,
+                _ => TokenKind::Punct,
+            };
+            Token { start: range.start + at, end: range.start + at + piece.len(), kind }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        sentences(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn sentences_cover_the_text_and_survive_abbreviations() {
+        let text = "Dr. Jane Smith joined Acme Inc. in 2019. She met J. R. R. Tolkien fans in the U.S. Senate! Why?  ";
+        let parts = split(text);
+        assert_eq!(parts.concat(), text);
+        assert_eq!(
+            parts,
+            [
+                "Dr. Jane Smith joined Acme Inc. in 2019. ",
+                "She met J. R. R. Tolkien fans in the U.S. Senate! ",
+                "Why?  "
+            ]
+        );
+        assert!(split("").is_empty());
+        assert_eq!(split("no stop at the end"), ["no stop at the end"]);
+    }
+
+    #[test]
+    fn tokens_cover_a_sentence() {
+        let text = "O'Brien paid $13.7 billion.";
+        let toks = tokens(text, 0..text.len());
+        let pieces: Vec<(&str, TokenKind)> = toks.iter().map(|t| (t.text(text), t.kind)).collect();
+        assert_eq!(pieces[0], ("O'Brien", TokenKind::Word));
+        assert!(pieces.contains(&("13.7", TokenKind::Number)));
+        assert_eq!(toks.iter().map(|t| t.text(text)).collect::<String>(), text);
+    }
+}
