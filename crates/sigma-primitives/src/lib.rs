@@ -178,14 +178,20 @@ impl fmt::Display for Primitive {
     }
 }
 
-/// Named constants for the primitives the codec itself gives a meaning to.
+/// Named constants for the primitives the codec and the text layer give a meaning to.
 impl Primitive {
     /// Σ0, `ENTITY`.
     pub const ENTITY: Primitive = Primitive(0x00);
     /// Σ1, `ACTION`.
     pub const ACTION: Primitive = Primitive(0x01);
+    /// Σ2, `RELATION`: a relation between entities of a text.
+    pub const RELATION: Primitive = Primitive(0x02);
     /// Σ3, `ATTRIBUTE`.
     pub const ATTRIBUTE: Primitive = Primitive(0x03);
+    /// Σ4, `QUANTITY`: an amount in a text (money, a percentage, a measure).
+    pub const QUANTITY: Primitive = Primitive(0x04);
+    /// Σ5, `TEMPORAL`: a date or time in a text.
+    pub const TEMPORAL: Primitive = Primitive(0x05);
     /// Σ10, `REFERENCE`: the primitive of the reference's REFERENCE message glyph.
     pub const REFERENCE: Primitive = Primitive(0x0A);
     /// Σ11, `COMPOSITE`: format v1 writes its bare glyph as the end-of-children marker.
@@ -198,12 +204,28 @@ impl Primitive {
     pub const VARIABLE: Primitive = Primitive(0x11);
     /// Σ18, `CLASS`.
     pub const CLASS: Primitive = Primitive(0x12);
+    /// Σ28, `STATEMENT`: a sentence that states.
+    pub const STATEMENT: Primitive = Primitive(0x1C);
+    /// Σ29, `BLOCK`: a text document.
+    pub const BLOCK: Primitive = Primitive(0x1D);
+    /// Σ65, `AGENT`: a person named in a text.
+    pub const AGENT: Primitive = Primitive(0x41);
+    /// Σ66, `LOCATION`: a place named in a text.
+    pub const LOCATION: Primitive = Primitive(0x42);
+    /// Σ72, `GROUP`: an organisation named in a text.
+    pub const GROUP: Primitive = Primitive(0x48);
+    /// Σ76, `CATEGORY`: the kind of an entity, where its primitive holds several.
+    pub const CATEGORY: Primitive = Primitive(0x4C);
+    /// Σ96, `QUERY`: a sentence that asks.
+    pub const QUERY: Primitive = Primitive(0x60);
     /// Σ23, `PARAMETER`.
     pub const PARAMETER: Primitive = Primitive(0x17);
     /// Σ112, `LIST`: a JSON array.
     pub const LIST: Primitive = Primitive(0x70);
     /// Σ113, `DICT`: a JSON object.
     pub const DICT: Primitive = Primitive(0x71);
+    /// Σ115, `GRAPH`: a knowledge graph.
+    pub const GRAPH: Primitive = Primitive(0x73);
     /// Σ120, `STRING`: a JSON string.
     pub const STRING: Primitive = Primitive(0x78);
     /// Σ121, `NUMBER`: a JSON number, its source text as value.
@@ -327,5 +349,20 @@ mod tests {
     fn debug_and_display() {
         assert_eq!(format!("{:?}", Primitive::DICT), "DICT(0x71)");
         assert_eq!(Primitive::RECORD.to_string(), "RECORD");
+        for (constant, name) in [
+            (Primitive::RELATION, "RELATION"),
+            (Primitive::QUANTITY, "QUANTITY"),
+            (Primitive::TEMPORAL, "TEMPORAL"),
+            (Primitive::STATEMENT, "STATEMENT"),
+            (Primitive::BLOCK, "BLOCK"),
+            (Primitive::AGENT, "AGENT"),
+            (Primitive::LOCATION, "LOCATION"),
+            (Primitive::GROUP, "GROUP"),
+            (Primitive::CATEGORY, "CATEGORY"),
+            (Primitive::QUERY, "QUERY"),
+            (Primitive::GRAPH, "GRAPH"),
+        ] {
+            assert_eq!(constant.name(), name);
+        }
     }
 }

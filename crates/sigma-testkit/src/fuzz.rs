@@ -18,13 +18,14 @@ pub fn check(target: &str, data: &[u8]) {
         "json_document" => json_document(data),
         "session" => session(data),
         "codebook" => codebook(data),
+        "text" => text(data),
         other => panic!("no fuzz target {other}"),
     }
 }
 
 /// The fuzz targets, by name.
-pub const TARGETS: [&str; 6] =
-    ["decode_v1", "decode_v2", "round_trip", "json_document", "session", "codebook"];
+pub const TARGETS: [&str; 7] =
+    ["decode_v1", "decode_v2", "round_trip", "json_document", "session", "codebook", "text"];
 
 /// Arbitrary bytes as a v1 stream: never a panic; whatever decodes as a plain tree re-encodes to
 /// the same bytes (context id aside), so no wrong tree can slip through.
@@ -173,5 +174,39 @@ pub fn codebook(data: &[u8]) {
     }
     if let Ok(codebook) = Codebook::from_bytes(&bytes) {
         assert_eq!(codebook.to_bytes(), bytes);
+    }
+}
+
+/// Arbitrary bytes as text (lossily made UTF-8): never a panic; its text tree gives back exactly
+/// the text and what extraction finds in it, deterministically, through v2 too; every entity
+/// and relation lies inside the text, relations join entities of the types they allow, and
+/// entities do not overlap. Arbitrary bytes as v2 decode to a tree that is either refused as a
+/// text tree or read without a panic.
+pub fn text(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let tree = sigma_text::parse(&text).expect("any text small enough is a tree");
+    let found = sigma_text::extract(&text);
+    let document = sigma_text::read(&tree).expect("a text tree reads back");
+    assert_eq!(document.text, text);
+    assert_eq!(document.extraction, found);
+    assert_eq!(sigma_text::parse(&text).expect("parse"), tree, "deterministic");
+    let bytes = v2::encode(&tree).expect("v2 holds every tree");
+    assert_eq!(
+        sigma_text::to_text(&v2::decode(&bytes).expect("v2 decodes what it encodes")).expect("read"),
+        text
+    );
+    let mut previous_end = 0;
+    for entity in &found.entities {
+        assert!(previous_end <= entity.start && entity.start < entity.end && entity.end <= text.len());
+        assert!(text.is_char_boundary(entity.start) && text.is_char_boundary(entity.end));
+        previous_end = entity.end;
+    }
+    for r in &found.relations {
+        let (s, o) = (&found.entities[r.subject], &found.entities[r.object]);
+        assert!(r.predicate.allows(s.kind, o.kind));
+        assert!(r.start <= s.start.min(o.start) && s.end.max(o.end) <= r.end && r.end <= text.len());
+    }
+    if let Ok(tree) = v2::decode(data) {
+        let _ = sigma_text::read(&tree);
     }
 }

@@ -51,6 +51,25 @@ pub fn fixture_trees() -> Vec<(String, Tree)> {
     out
 }
 
+/// The text fixtures: real prose, one document a file (`fixtures/text/factbook/`), by file name,
+/// in name order.
+pub fn text_documents() -> Vec<(String, String)> {
+    let dir = fixtures().join("text/factbook");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".txt"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let text = fixture_text(&format!("text/factbook/{name}"));
+            (name, text)
+        })
+        .collect()
+}
+
 /// The message streams made from the corpus: one JSON document per message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stream {

@@ -416,7 +416,7 @@ pub(crate) fn sentence_relations(text: &str, sentence: Range<usize>, entities: &
         return out;
     }
     let Some(body) = text.get(sentence.clone()) else { return out };
-    if body.trim_end().trim_end_matches(['"', '\'', '”', '’', ')']).ends_with('?') {
+    if crate::segment::is_question(body) {
         return out;
     }
     let Some(rules) = rules() else { return out };

@@ -6,13 +6,61 @@ use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Abbreviations after which a full stop does not end a sentence.
+/// Abbreviations that come before what they abbreviate: a full stop after one never ends a
+/// sentence (`Dr. Smith`, `St. Louis`, `No. 5`).
 const ABBREVIATIONS: &[&str] = &[
-    "Dr", "Mr", "Mrs", "Ms", "Mx", "Prof", "St", "Jr", "Sr", "Inc", "Corp", "Ltd", "Co", "Bros", "Gen",
-    "Gov", "Sen", "Rep", "Lt", "Col", "Capt", "Sgt", "Mt", "Ft", "Rev", "Hon", "Pres", "Sec", "Dept", "Univ",
-    "Ave", "Blvd", "No", "Nos", "Vol", "Fig", "vs", "etc", "approx", "est", "Jan", "Feb", "Mar", "Apr",
-    "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
-    "e.g", "i.e", "a.m", "p.m", "U.S", "U.K", "U.N", "E.U", "D.C", "U.S.A", "Messrs", "Mme", "Mlle",
+    "Dr", "Mr", "Mrs", "Ms", "Mx", "Prof", "St", "Gen", "Gov", "Sen", "Rep", "Lt", "Col", "Capt", "Sgt",
+    "Mt", "Ft", "Rev", "Hon", "Pres", "Sec", "Dept", "Univ", "No", "Nos", "Vol", "Fig", "vs", "approx",
+    "est", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "e.g", "i.e",
+    "Messrs", "Mme", "Mlle",
+];
+
+/// Abbreviations that may end a sentence: the next piece continues it only if it starts in lower
+/// case or with a digit (`Acme Inc. in 2019`, but `at 3 p.m. Then`).
+const FINAL_ABBREVIATIONS: &[&str] = &[
+    "Inc", "Corp", "Ltd", "Co", "Bros", "Jr", "Sr", "Ave", "Blvd", "etc", "a.m", "p.m", "U.S", "U.K", "U.N",
+    "E.U", "D.C", "U.S.A", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
+];
+
+/// Words that start sentences: after one, an abbreviation that may end a sentence did.
+const STARTERS: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "You",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "There",
+    "But",
+    "And",
+    "In",
+    "On",
+    "At",
+    "By",
+    "For",
+    "After",
+    "Before",
+    "When",
+    "While",
+    "Its",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "Some",
+    "Many",
+    "Most",
+    "Officials",
+    "Meanwhile",
+    "However",
 ];
 
 /// The sentences of `text`, as byte ranges that cover it exactly, in order (each keeps the
@@ -22,7 +70,7 @@ pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
     for (start, piece) in text.split_sentence_bound_indices() {
         let range = start..start + piece.len();
         match out.last_mut() {
-            Some(previous) if continues(text.get(previous.clone()).unwrap_or_default()) => {
+            Some(previous) if continues(text.get(previous.clone()).unwrap_or_default(), piece) => {
                 previous.end = range.end
             }
             _ => out.push(range),
@@ -31,19 +79,34 @@ pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// Whether a sentence piece ends in an abbreviation or an initial, so that the next piece is
+/// Whether a sentence piece ends in an abbreviation or an initial, so that the `next` piece is
 /// the same sentence.
-fn continues(piece: &str) -> bool {
+fn continues(piece: &str, next: &str) -> bool {
     let trimmed = piece.trim_end();
     let Some(before) = trimmed.strip_suffix('.') else { return false };
     let word = before.rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"').next().unwrap_or(before);
     if ABBREVIATIONS.contains(&word) {
         return true;
     }
+    if FINAL_ABBREVIATIONS.contains(&word) {
+        let first_word = next.split(|c: char| !c.is_alphanumeric()).next().unwrap_or_default();
+        // A place's abbreviation inside a name (`the U.S. Senate`) is followed by a capital too.
+        let in_name = matches!(word, "U.S" | "U.K" | "U.N" | "E.U" | "D.C" | "U.S.A")
+            && first_word.chars().next().is_some_and(char::is_uppercase)
+            && !STARTERS.contains(&first_word);
+        return in_name
+            || next.chars().next().is_some_and(|c| c.is_lowercase() || c.is_ascii_digit() || c == ',');
+    }
     // A lone capital: an initial (`J.`), or one of several (`J.R.R.`).
     let mut chars = word.chars();
     let initial = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
     initial || (word.len() >= 3 && word.split('.').all(|part| part.chars().count() == 1))
+}
+
+/// Whether a sentence asks: its last character other than spaces, closing quotes and brackets
+/// is a question mark.
+pub(crate) fn is_question(sentence: &str) -> bool {
+    sentence.trim_end().trim_end_matches(['"', '\'', '”', '’', ')', '»']).ends_with(['?', '？'])
 }
 
 /// What a word-level piece of text is.

@@ -1,0 +1,111 @@
+//! What can go wrong turning text into a tree and a tree back into text.
+
+use sigma_primitives::Primitive;
+use thiserror::Error;
+
+/// The error of the text layer.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum TextError {
+    /// The text is larger than one tree holds (4 GiB of values or 2^32 nodes).
+    #[error("the text does not fit in a tree: {0}")]
+    TooLarge(#[from] sigma_tree::Error),
+    /// A tree that is not a text tree (see the crate's tree mapping).
+    #[error("node {node} does not fit a text tree: {fault}")]
+    NotATextTree {
+        /// Pre-order index of the first node that does not fit.
+        node: usize,
+        /// What is wrong with it.
+        fault: TreeFault,
+    },
+    /// A tree that is not a knowledge graph's (see `KnowledgeGraph::to_tree`).
+    #[error("node {node} does not fit a knowledge graph's tree: {fault}")]
+    NotAGraph {
+        /// Pre-order index of the first node that does not fit.
+        node: usize,
+        /// What is wrong with it.
+        fault: GraphFault,
+    },
+}
+
+/// How a node fails to fit a knowledge graph's tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum GraphFault {
+    /// The root is not `GRAPH "sigma-kg 1"`.
+    #[error("the root must be GRAPH \"sigma-kg 1\"")]
+    Root,
+    /// The root's children are not the three lists `documents`, `entities`, `relations`.
+    #[error("the root holds exactly LIST \"documents\", LIST \"entities\", LIST \"relations\"")]
+    Section,
+    /// A document that is not a STRING leaf.
+    #[error("a document is a STRING leaf with its name")]
+    Document,
+    /// An entity that is not a person, organisation or place with a name, its mention count and
+    /// distinct aliases.
+    #[error(
+        "an entity is AGENT, GROUP or LOCATION with its name, a NUMBER of mentions, then distinct ATTRIBUTE aliases"
+    )]
+    Entity,
+    /// A second entity of one type and key, or a second relation between the same entities.
+    #[error("a second entity or relation where the graph holds one")]
+    Duplicate,
+    /// A relation that does not read `PREDICATE subject object` between entities the predicate
+    /// allows.
+    #[error("a relation is RELATION \"PREDICATE subject object\" between entities that the predicate allows")]
+    Relation,
+    /// Evidence that does not read `document start end` with a known document.
+    #[error("evidence is a REFERENCE leaf \"document start end\" with a known document and start <= end")]
+    Evidence,
+}
+
+/// How a node fails to fit the text-tree mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum TreeFault {
+    /// The tree has no nodes.
+    #[error("the tree is empty")]
+    Empty,
+    /// The root is not a BLOCK without a value.
+    #[error("the root must be BLOCK without a value, not {found}")]
+    Root {
+        /// The root's primitive.
+        found: Primitive,
+    },
+    /// A child of the root is not a STATEMENT or QUERY without a value.
+    #[error("a sentence must be STATEMENT or QUERY without a value, not {found}")]
+    Sentence {
+        /// Its primitive.
+        found: Primitive,
+    },
+    /// A primitive (or primitive and category) that names no piece of a sentence.
+    #[error("{found} (with that category) is not a piece of a sentence")]
+    Piece {
+        /// Its primitive.
+        found: Primitive,
+    },
+    /// A run, entity or detail without a value.
+    #[error("{found} needs a value here")]
+    MissingValue {
+        /// Its primitive.
+        found: Primitive,
+    },
+    /// A run or detail with children.
+    #[error("{found} cannot have children here")]
+    Children {
+        /// Its primitive.
+        found: Primitive,
+    },
+    /// A child of an entity that is not one CATEGORY then one ATTRIBUTE.
+    #[error("{found} is not a detail of an entity here (CATEGORY, then ATTRIBUTE, each at most once)")]
+    Detail {
+        /// Its primitive.
+        found: Primitive,
+    },
+    /// A RELATION whose value is not `PREDICATE s o start end` between entities of its sentence
+    /// of the types the predicate allows, with its evidence inside the text read so far.
+    #[error(
+        "a relation must read `PREDICATE s o start end` with entities of its own sentence that the predicate allows"
+    )]
+    Relation,
+}
