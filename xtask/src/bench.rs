@@ -63,6 +63,8 @@ pub(crate) fn run_benches(root: &Path, criterion_args: &[&str]) -> Result<(), St
             "streams",
             "--bench",
             "batch",
+            "--bench",
+            "text",
             "--",
         ])
         .args(criterion_args)
@@ -188,8 +190,29 @@ pub(crate) fn collect(target: &Path) -> Result<Value, String> {
             .collect();
         json!({ "trees": b["trees"], "nodes": b["nodes"], "bytes": b["bytes"], "runs": runs })
     });
-    Ok(json!({ "workloads": workloads, "streams": stream_entries, "batch": batch }))
+    let text = read_json(&target.join("sigma-bench/text.json")).ok().map(|t| {
+        let bytes = t["bytes"].as_f64().unwrap_or(0.0);
+        let sentences = t["sentences"].as_f64().unwrap_or(1.0).max(1.0);
+        let runs: Vec<Value> = TEXT_OPERATIONS
+            .iter()
+            .filter_map(|&operation| {
+                let ns = median("text", operation.to_owned())?;
+                Some(json!({ "operation": operation, "ns": ns, "mb_per_s": bytes / ns * 1e3, "ns_per_sentence": ns / sentences }))
+            })
+            .collect();
+        // The reference's extractor, measured at 0.02 to 0.6 ms per sentence, on sentences of this length.
+        let per_sentence = bytes / sentences;
+        json!({
+            "documents": t["documents"], "sentences": t["sentences"], "bytes": t["bytes"], "v2_bytes": t["v2_bytes"],
+            "runs": runs,
+            "reference_mb_per_s": [per_sentence / 0.6e-3 / 1e6, per_sentence / 0.02e-3 / 1e6],
+        })
+    });
+    Ok(json!({ "workloads": workloads, "streams": stream_entries, "batch": batch, "text": text }))
 }
+
+/// The text benches' functions, in the order the report lists them.
+const TEXT_OPERATIONS: [&str; 5] = ["segment", "extract", "parse", "parse+v2", "v2+to_text"];
 
 fn find<'a>(codecs: &'a [Value], codec: &str) -> Option<&'a Value> {
     codecs.iter().find(|c| c["codec"] == codec)
@@ -322,6 +345,31 @@ pub(crate) fn render(report: &Value) -> (String, String) {
                 float(&run["decode_mb_per_s"]),
             ]);
         }
+        let _ = writeln!(text, "{}", table.to_text());
+        let _ = writeln!(markdown, "{}", table.to_markdown());
+    }
+    if let Some(runs) = report["text"]["runs"].as_array() {
+        let t = &report["text"];
+        let mut table = Report::new(
+            &format!(
+                "text: {} documents, {} sentences, {} bytes of prose ({} bytes as v2 text trees), one core",
+                t["documents"], t["sentences"], t["bytes"], t["v2_bytes"]
+            ),
+            &["operation", "MB/s", "µs/sentence"],
+        );
+        for run in runs {
+            table.row(vec![
+                Cell::Text(run["operation"].as_str().unwrap_or_default().to_owned()),
+                float(&run["mb_per_s"]),
+                run["ns_per_sentence"].as_f64().map_or(Cell::Empty, |ns| Cell::Float(ns / 1e3, 2)),
+            ]);
+        }
+        let reference = |i: usize| t["reference_mb_per_s"][i].as_f64().unwrap_or(0.0);
+        table.row(vec![
+            Cell::Text("reference extract (Python, 0.6 to 0.02 ms/sentence)".to_owned()),
+            Cell::Text(format!("{:.2}–{:.1}", reference(0), reference(1))),
+            Cell::Text("600–20".to_owned()),
+        ]);
         let _ = writeln!(text, "{}", table.to_text());
         let _ = writeln!(markdown, "{}", table.to_markdown());
     }

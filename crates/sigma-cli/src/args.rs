@@ -125,6 +125,17 @@ pub(crate) enum TreeText {
     Json,
 }
 
+/// What a single tree is read from or written as: a tree form, or plain text as a text tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Form {
+    /// `{"p": 16, "v": "calculate", "c": [...]}`.
+    Tree,
+    /// Any JSON document, mapped losslessly (objects to DICT, arrays to LIST, …).
+    Json,
+    /// UTF-8 text as a text tree (sentences, entities, relations), exactly.
+    Text,
+}
+
 /// How a session sends its frames' bodies.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub(crate) enum CodingArg {

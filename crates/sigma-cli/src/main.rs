@@ -1,7 +1,7 @@
 //! `sigma`: encode, decode and inspect ΣLANG streams from the command line.
 //!
-//! **Layer 6.** Uses `sigma-codec` (and `sigma-tree` for the tree JSON form); it is the only crate
-//! that touches files, standard streams and exit codes.
+//! **Layer 6.** Uses `sigma-codec` (and `sigma-tree` for the tree JSON form) and `sigma-text`; it
+//! is the only crate that touches files, standard streams and exit codes.
 //!
 //! Conventions: `IN` defaults to standard input and `-o OUT` to standard output. On any error
 //! `sigma` prints one line to standard error (with the byte offset for decode errors), exits with
@@ -24,7 +24,11 @@ use clap::{Parser, Subcommand};
 use crate::io::Failure;
 
 #[derive(Parser, Debug)]
-#[command(name = "sigma", version, about = "Encode, decode and inspect ΣLANG glyph streams.")]
+#[command(
+    name = "sigma",
+    version,
+    about = "Encode, decode and inspect ΣLANG glyph streams; extract entities and relations from text; build knowledge graphs."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -49,6 +53,13 @@ enum Command {
     /// Sizes and ratios: for JSON (one document, or JSON lines) what v1, v2 and a session stream
     /// would take; for ΣLANG bytes (v1, v2, session) what they hold.
     Stats(commands::stats::Args),
+    /// Print the entities and relations of a text as one JSON object.
+    Extract(commands::extract::Args),
+    /// Build a knowledge graph from text files, or show one.
+    Kg {
+        #[command(subcommand)]
+        action: commands::kg::Action,
+    },
 }
 
 fn main() -> ExitCode {
@@ -75,6 +86,8 @@ fn main() -> ExitCode {
         Command::Stream { direction } => commands::stream::run(direction),
         Command::Train(args) => commands::train::run(args),
         Command::Stats(args) => commands::stats::run(args),
+        Command::Extract(args) => commands::extract::run(args),
+        Command::Kg { action } => commands::kg::run(action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -409,3 +409,112 @@ fn train_then_stream_with_the_codebook() {
     let back = sigma(&["stream", "decode", "--codebook", &path("cb")], &plain.stdout);
     assert_eq!(String::from_utf8(back.stdout).unwrap(), test);
 }
+
+const TEXT: &str = "Amazon bought Whole Foods for $13.7 billion in 2017.\r\nTim Cook has been chief executive of Apple since August 2011. Why?\n";
+
+#[test]
+fn text_encodes_and_decodes_exactly() {
+    let encoded = sigma(&["encode", "--input", "text"], TEXT.as_bytes());
+    assert!(encoded.status.success(), "{encoded:?}");
+    assert_eq!(encoded.stdout[0] & 0xF0, 0xA0, "v2");
+    let decoded = sigma(&["decode", "--output", "text"], &encoded.stdout);
+    assert!(decoded.status.success(), "{decoded:?}");
+    assert_eq!(decoded.stdout, TEXT.as_bytes());
+    // A tree that is not a text tree.
+    let medium = sigma(&["encode"], &medium_json());
+    assert_fails(
+        &sigma(&["decode", "--output", "text"], &medium.stdout),
+        "--output text: node 0 does not fit a text tree",
+    );
+    // Text that is not UTF-8.
+    assert_fails(&sigma(&["encode", "--input", "text"], b"caf\xe9"), "not UTF-8 at byte 3");
+}
+
+#[test]
+fn extract_prints_entities_and_relations() {
+    let output = sigma(&["extract"], TEXT.as_bytes());
+    assert!(output.status.success(), "{output:?}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let entities: Vec<(String, String, u64, u64)> = json["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["text"].as_str().unwrap().to_owned(),
+                e["type"].as_str().unwrap().to_owned(),
+                e["start"].as_u64().unwrap(),
+                e["end"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    for (text, _, start, end) in &entities {
+        assert_eq!(&TEXT[*start as usize..*end as usize], text);
+    }
+    let names: Vec<(&str, &str)> = entities.iter().map(|(t, k, _, _)| (t.as_str(), k.as_str())).collect();
+    assert_eq!(
+        names,
+        [
+            ("Amazon", "ORGANIZATION"),
+            ("Whole Foods", "ORGANIZATION"),
+            ("$13.7 billion", "MONEY"),
+            ("2017", "DATE"),
+            ("Tim Cook", "PERSON"),
+            ("Apple", "ORGANIZATION"),
+            ("August 2011", "DATE")
+        ]
+    );
+    assert_eq!(json["entities"][2]["normalized"], "USD 13700000000");
+    let relations: Vec<(u64, &str, u64)> = json["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (r["subject"].as_u64().unwrap(), r["predicate"].as_str().unwrap(), r["object"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(relations, [(0, "ACQUIRED", 1), (4, "WORKS_FOR", 5), (4, "CEO_OF", 5)]);
+}
+
+#[test]
+fn kg_build_then_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, kg) = (dir.path().join("a.txt"), dir.path().join("b.txt"), dir.path().join("graph.sg"));
+    std::fs::write(
+        &a,
+        "Microsoft Corp. bought GitHub in 2018. Satya Nadella is chief executive of Microsoft.",
+    )
+    .unwrap();
+    std::fs::write(&b, "Satya Nadella was born in Hyderabad.").unwrap();
+    let built =
+        sigma(&["kg", "build", "-o", kg.to_str().unwrap(), a.to_str().unwrap(), b.to_str().unwrap()], b"");
+    assert!(built.status.success(), "{built:?}");
+    assert_eq!(String::from_utf8_lossy(&built.stderr).trim(), "sigma: 2 documents: 4 entities, 4 relations");
+    let whole = sigma(&["kg", "show", kg.to_str().unwrap()], b"");
+    let json: serde_json::Value = serde_json::from_slice(&whole.stdout).unwrap();
+    assert_eq!(json["entities"].as_array().unwrap().len(), 4);
+    assert_eq!(json["relations"].as_array().unwrap().len(), 4);
+    let one = sigma(&["kg", "show", kg.to_str().unwrap(), "microsoft"], b"");
+    let json: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(json["entity"]["name"], "Microsoft Corp.");
+    assert_eq!(json["entity"]["aliases"], serde_json::json!(["Microsoft"]));
+    let predicates: Vec<&str> =
+        json["relations"].as_array().unwrap().iter().map(|r| r["predicate"].as_str().unwrap()).collect();
+    assert_eq!(predicates, ["ACQUIRED", "WORKS_FOR", "CEO_OF"]);
+    assert_fails(&sigma(&["kg", "show", kg.to_str().unwrap(), "Nobody"], b""), "no entity named \"Nobody\"");
+    // Not a graph: a text tree, and damaged bytes.
+    let text_tree = dir.path().join("text.sg");
+    std::fs::write(&text_tree, sigma(&["encode", "--input", "text"], b"Hello.").stdout).unwrap();
+    assert_fails(
+        &sigma(&["kg", "show", text_tree.to_str().unwrap()], b""),
+        "does not fit a knowledge graph's tree",
+    );
+    let mut damaged = std::fs::read(&kg).unwrap();
+    damaged[10] ^= 0x40;
+    std::fs::write(&kg, damaged).unwrap();
+    assert_fails(&sigma(&["kg", "show", kg.to_str().unwrap()], b""), "checksum mismatch");
+    assert_fails(
+        &sigma(&["kg", "build", dir.path().join("missing.txt").to_str().unwrap()], b""),
+        "cannot read",
+    );
+}

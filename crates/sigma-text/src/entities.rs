@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::gazetteer::{Gazetteers, PlaceKind, gazetteers};
+use crate::gazetteer::{Gazetteers, PlaceKind, PlaceMatch, gazetteers};
 use crate::patterns;
 use crate::segment::{Token, TokenKind, tokens};
 use crate::types::{Entity, EntityType};
@@ -781,28 +781,27 @@ enum Evidence {
 }
 
 /// The entities of the sentence `text[sentence]`, in order.
-pub(crate) fn sentence_entities(text: &str, sentence: Range<usize>, memory: &mut Memory) -> Vec<Entity> {
+///
+/// `found` are the pattern entities and `places` the gazetteer's places of the whole text that
+/// lie inside the sentence (each list is found once for the whole text).
+pub(crate) fn sentence_entities(
+    text: &str,
+    sentence: Range<usize>,
+    found: Vec<patterns::Found>,
+    places: &[PlaceMatch],
+    memory: &mut Memory,
+) -> Vec<Entity> {
     let g = gazetteers();
     let body = text.get(sentence.clone()).unwrap_or_default();
-    let base = sentence.start;
     let toks = tokens(text, sentence.clone());
-    let mut out: Vec<Entity> = patterns::find(body)
+    let mut out: Vec<Entity> = found
         .into_iter()
-        .map(|f| Entity { start: base + f.start, end: base + f.end, kind: f.kind, normalized: f.normalized })
+        .map(|f| Entity { start: f.start, end: f.end, kind: f.kind, normalized: f.normalized })
         .collect();
     let caseless = !body.chars().any(char::is_uppercase);
-    let places: Vec<_> = g
-        .places_in(body)
-        .into_iter()
-        .map(|mut m| {
-            m.start += base;
-            m.end += base;
-            m
-        })
-        .collect();
     let taken = |start: usize, end: usize, out: &[Entity]| out.iter().any(|e| start < e.end && e.start < end);
     if caseless {
-        for name in caseless_names(text, &toks, &places, g) {
+        for name in caseless_names(text, &toks, places, g) {
             if !taken(name.start, name.end, &out) {
                 out.push(name);
             }
@@ -811,7 +810,7 @@ pub(crate) fn sentence_entities(text: &str, sentence: Range<usize>, memory: &mut
         let first_word = toks.iter().position(|t| t.kind == TokenKind::Word || t.kind == TokenKind::Number);
         let mut names: Vec<(Entity, Evidence)> = Vec::new();
         for run in runs(text, &toks) {
-            let Some(found) = classify(text, &toks, run, first_word, &places, memory, g) else { continue };
+            let Some(found) = classify(text, &toks, run, first_word, places, memory, g) else { continue };
             if !taken(found.0.start, found.0.end, &out) {
                 names.push(found);
             }
@@ -1156,7 +1155,7 @@ fn classify(
     toks: &[Token],
     run: Run,
     first_word: Option<usize>,
-    places: &[crate::gazetteer::PlaceMatch],
+    places: &[PlaceMatch],
     memory: &Memory,
     g: &Gazetteers,
 ) -> Option<(Entity, Evidence)> {
@@ -1297,7 +1296,7 @@ fn classify_several(
     words: &[&str],
     start: usize,
     end: usize,
-    places: &[crate::gazetteer::PlaceMatch],
+    places: &[PlaceMatch],
     the_before: bool,
     in_place_context: bool,
     in_org_context: bool,
@@ -1471,12 +1470,7 @@ fn org_follows(text: &str, toks: &[Token], last: usize) -> bool {
 /// Names in a sentence without capitals: organisations and places from the gazetteers (an
 /// ordinary word among them only where the words before call for one: `founded amazon`), and a
 /// given name followed by a surname or after a title (`queen elizabeth`).
-fn caseless_names(
-    text: &str,
-    toks: &[Token],
-    places: &[crate::gazetteer::PlaceMatch],
-    g: &Gazetteers,
-) -> Vec<Entity> {
+fn caseless_names(text: &str, toks: &[Token], places: &[PlaceMatch], g: &Gazetteers) -> Vec<Entity> {
     let mut out: Vec<Entity> = Vec::new();
     let overlaps =
         |out: &[Entity], start: usize, end: usize| out.iter().any(|e| start < e.end && e.start < end);

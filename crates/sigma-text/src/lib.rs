@@ -60,10 +60,33 @@ pub(crate) struct SentenceExtraction {
 /// Each sentence of `text` with what it names, in order; the ranges cover the text exactly.
 pub(crate) fn extract_sentences(text: &str) -> Vec<SentenceExtraction> {
     let mut memory = entities::Memory::default();
+    // Patterns and places are found in one pass over the whole text; each sentence takes those
+    // that lie inside it.
+    let mut found = patterns::find(text).into_iter().peekable();
+    let places = gazetteer::gazetteers().places_in(text);
+    let mut place_at = 0;
     segment::sentences(text)
         .into_iter()
         .map(|range| {
-            let entities = entities::sentence_entities(text, range.clone(), &mut memory);
+            let mut inside = Vec::new();
+            while let Some(f) = found.next_if(|f| f.start < range.end) {
+                if f.end <= range.end {
+                    inside.push(f);
+                }
+            }
+            let first_place = place_at;
+            while places.get(place_at).is_some_and(|p| p.start < range.end) {
+                place_at += 1;
+            }
+            let sentence_places: Vec<_> = places
+                .get(first_place..place_at)
+                .unwrap_or_default()
+                .iter()
+                .filter(|p| p.end <= range.end)
+                .copied()
+                .collect();
+            let entities =
+                entities::sentence_entities(text, range.clone(), inside, &sentence_places, &mut memory);
             let relations = relations::sentence_relations(text, range.clone(), &entities);
             SentenceExtraction { range, entities, relations }
         })

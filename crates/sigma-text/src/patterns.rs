@@ -49,34 +49,34 @@ fn patterns() -> &'static Patterns {
             email: re(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}".to_owned()),
             url: re(r"(?:https?://|www\.)[^\s<>()\[\]]+".to_owned()),
             money: re(format!(
-                r"(?:(?:US|A|C|NZ|HK|S)?[$€£¥₹₩]|(?:USD|EUR|GBP|JPY|CNY|CHF|INR) ?)(?:{NUMBER})(?:\s?(?:{SCALE})\b)?|\b(?:{NUMBER})(?:\s(?:{SCALE}))?\s(?:US |U\.S\. |Canadian |Australian |Hong Kong |Singapore )?(?:{CURRENCY_WORDS})\b"
+                r"(?:(?:US|A|C|NZ|HK|S)?[$€£¥₹₩]|(?:USD|EUR|GBP|JPY|CNY|CHF|INR) ?)(?:{NUMBER})(?:\s?(?:{SCALE})(?-u:\b))?|(?-u:\b)(?:{NUMBER})(?:\s(?:{SCALE}))?\s(?:US |U\.S\. |Canadian |Australian |Hong Kong |Singapore )?(?:{CURRENCY_WORDS})(?-u:\b)"
             )),
-            percent: re(format!(r"\b(?:{NUMBER})\s?(?:%|percent\b|per cent\b)")),
+            percent: re(format!(r"(?-u:\b)(?:{NUMBER})\s?(?:%|percent(?-u:\b)|per cent(?-u:\b))")),
             quantity: re(format!(
-                r"\b(?:(?:minus|plus) )?(?:(?:{NUMBER})(?:\s(?:thousand|million|billion))?|(?:{NUMBER_WORDS}))[\s\-]?(?:{UNITS})\b(?: per (?:{UNITS}|second|hour|day|year|kilogram|person)\b)?"
+                r"(?-u:\b)(?:(?:minus|plus) )?(?:(?:{NUMBER})(?:\s(?:thousand|million|billion))?|(?:{NUMBER_WORDS}))[\s\-]?(?:{UNITS})(?-u:\b)(?: per (?:{UNITS}|second|hour|day|year|kilogram|person)(?-u:\b))?"
             )),
-            time: re(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?(?:a\.m\.|p\.m\.|[AaPp]\.?[Mm]\b\.?))?(?:\s(?:UTC|GMT|CET|CEST|EST|EDT|CST|CDT|PST|PDT|JST|IST|BST)\b)?|\bhalf past (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\b\d{1,2}\s?(?:a\.m\.|p\.m\.|[AaPp][Mm]\b)|\b(?:noon|midnight|midday)\b|\b(?:this|that|tomorrow|yesterday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) (?:morning|afternoon|evening|night)\b|\btonight\b".to_owned()),
+            time: re(r"(?-u:\b)\d{1,2}:\d{2}(?::\d{2})?(?:\s?(?:a\.m\.|p\.m\.|[AaPp]\.?[Mm](?-u:\b)\.?))?(?:\s(?:UTC|GMT|CET|CEST|EST|EDT|CST|CDT|PST|PDT|JST|IST|BST)(?-u:\b))?|(?-u:\b)half past (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?-u:\b)|(?-u:\b)\d{1,2}\s?(?:a\.m\.|p\.m\.|[AaPp][Mm](?-u:\b))|(?-u:\b)(?:noon|midnight|midday)(?-u:\b)|(?-u:\b)(?:this|that|tomorrow|yesterday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) (?:morning|afternoon|evening|night)(?-u:\b)|(?-u:\b)tonight(?-u:\b)".to_owned()),
             date: re(format!(
                 r"(?x)
-                \b\d{{4}}-\d{{2}}-\d{{2}}\b
-              | \b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b
-              | \b(?:{MONTHS})\s\d{{1,2}}(?:st|nd|rd|th)?,?\s\d{{4}}\b
-              | \b\d{{1,2}}(?:st|nd|rd|th)?\s(?:of\s)?(?:{MONTHS})(?:,?\s\d{{4}})?\b
-              | \b(?:early|mid|late)[\s\-](?:{MONTHS})(?:\s\d{{4}})?\b
-              | \b(?:{MONTHS})\s(?:of\s)?\d{{4}}\b
-              | \b(?:{MONTHS})\s\d{{1,2}}(?:st|nd|rd|th)?\b
-              | \b(?:spring|summer|autumn|fall|winter)\s(?:of\s)?\d{{4}}\b
-              | \b(?:fiscal|financial\syear|FY)\s?\d{{4}}\b
-              | \b\d{{1,4}}\s(?:BC|BCE|AD|CE)\b
-              | \b(?:early|mid|late)[\s\-]\d{{4}}s?\b
-              | \b(?:1\d|20)\d0s\b | '\d0s\b
-              | \b(?:\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s\-]century\b
-              | \b(?:first|second|third|fourth)\squarter(?:\sof\s\d{{4}})?\b
-              | \b(?:last|next|this|past|coming)\s(?:week|month|year|decade|century|weekend|spring|summer|autumn|fall|winter|{WEEKDAYS})\b
-              | \b(?:yesterday|today|tomorrow)\b
-              | \b(?:{WEEKDAYS})\b
-              | \b(?:{MONTHS})\b
-              | \b(?:1[0-9]\d{{2}}|20\d{{2}})\b
+                (?-u:\b)\d{{4}}-\d{{2}}-\d{{2}}(?-u:\b)
+              | (?-u:\b)\d{{1,2}}/\d{{1,2}}/\d{{2,4}}(?-u:\b)
+              | (?-u:\b)(?:{MONTHS})\s\d{{1,2}}(?:st|nd|rd|th)?,?\s\d{{4}}(?-u:\b)
+              | (?-u:\b)\d{{1,2}}(?:st|nd|rd|th)?\s(?:of\s)?(?:{MONTHS})(?:,?\s\d{{4}})?(?-u:\b)
+              | (?-u:\b)(?:early|mid|late)[\s\-](?:{MONTHS})(?:\s\d{{4}})?(?-u:\b)
+              | (?-u:\b)(?:{MONTHS})\s(?:of\s)?\d{{4}}(?-u:\b)
+              | (?-u:\b)(?:{MONTHS})\s\d{{1,2}}(?:st|nd|rd|th)?(?-u:\b)
+              | (?-u:\b)(?:spring|summer|autumn|fall|winter)\s(?:of\s)?\d{{4}}(?-u:\b)
+              | (?-u:\b)(?:fiscal|financial\syear|FY)\s?\d{{4}}(?-u:\b)
+              | (?-u:\b)\d{{1,4}}\s(?:BC|BCE|AD|CE)(?-u:\b)
+              | (?-u:\b)(?:early|mid|late)[\s\-]\d{{4}}s?(?-u:\b)
+              | (?-u:\b)(?:1\d|20)\d0s(?-u:\b) | '\d0s(?-u:\b)
+              | (?-u:\b)(?:\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s\-]century(?-u:\b)
+              | (?-u:\b)(?:first|second|third|fourth)\squarter(?:\sof\s\d{{4}})?(?-u:\b)
+              | (?-u:\b)(?:last|next|this|past|coming)\s(?:week|month|year|decade|century|weekend|spring|summer|autumn|fall|winter|{WEEKDAYS})(?-u:\b)
+              | (?-u:\b)(?:yesterday|today|tomorrow)(?-u:\b)
+              | (?-u:\b)(?:{WEEKDAYS})(?-u:\b)
+              | (?-u:\b)(?:{MONTHS})(?-u:\b)
+              | (?-u:\b)(?:1[0-9]\d{{2}}|20\d{{2}})(?-u:\b)
                 "
             )),
         }

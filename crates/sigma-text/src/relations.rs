@@ -12,9 +12,10 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use regex_automata::meta::Regex;
 use regex_automata::util::captures::Captures;
-use regex_automata::{Anchored, Input, PatternSet};
+use regex_automata::{Anchored, Input};
 
 use crate::gazetteer::{PlaceKind, gazetteers};
 use crate::types::{Entity, EntityType, Predicate, Relation};
@@ -65,165 +66,319 @@ const MACROS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The rules: a predicate and a pattern over the skeleton. `{P:s}` is a person marker captured as
+/// The rules: a predicate, the marker classes a skeleton must hold for it (`PO`: a person and an
+/// organisation), words one of which it must hold (none: no such need; matched without regard
+/// to case), and a pattern over the skeleton. `{P:s}` is a person marker captured as
 /// the subject, `{O+:o}` a list of organisation markers captured as objects, `{LO:s}` a place or
 /// organisation; a group named `no` vetoes the match when it takes part (a list where the rule
 /// wants a pair).
-const RULES: &[(Predicate, &str)] = &[
+const RULES: &[(Predicate, &str, &[&str], &str)] = &[
     // CEO_OF (each also gives WORKS_FOR).
     (
         Predicate::CeoOf,
+        "PO",
+        &["chief exec", "ceo"],
         r"{P:s}{appos},? (?:who (?:is|was|has been|had been) |(?:is|was|has been|had been|became|becomes|remains|served as|serves as) |as )?(?:the |its |a )?{former}{ceo} (?:of|at) {the}{O:o}",
     ),
-    (Predicate::CeoOf, r"{O:o}(?:'s)? {former}{ceo},? {P:s}"),
-    (Predicate::CeoOf, r"{O:o}(?:[^<;?]|<[LXP]\d+>)*? its {former}{ceo},? {P:s}"),
+    (Predicate::CeoOf, "PO", &["chief exec", "ceo"], r"{O:o}(?:'s)? {former}{ceo},? {P:s}"),
+    (
+        Predicate::CeoOf,
+        "PO",
+        &["chief exec", "ceo"],
+        r"{O:o}(?:[^<;?]|<[LXP]\d+>)*? its {former}{ceo},? {P:s}",
+    ),
     // WORKS_FOR.
     (
         Predicate::WorksFor,
+        "PO",
+        &[],
         r"{P:s}{appos},? (?:who (?:is|was|has been|had been) |(?:is|was|has been|had been|became|becomes|remains|served as|serves as|(?:was |has been |had been )?(?:re-?elected|elected|appointed|named|made) )(?:as )?|as )?(?:the |its |a |an )?{former}(?:[a-z\-]+ ){0,2}?{role} (?:of|at|for|with) {the}(?:<L\d+>-based )?{O:o}",
     ),
     (
         Predicate::WorksFor,
+        "PO",
+        &[", a ", ", an ", ", the "],
         r"{P:s}, (?:a|an|the) {former}(?:[a-z\-]+ ){0,3}?(?:at|of|for|with|in) {the}(?:<L\d+>-based )?{O:o}(?P<no>'s)?",
     ),
-    (Predicate::WorksFor, r"{P:s}, (?:a|an|the) {former}{O:o} (?:[a-z\-]+ )?{role}"),
-    (Predicate::WorksFor, r"{P:s} of {the}{O:o}"),
     (
         Predicate::WorksFor,
+        "PO",
+        &[", a ", ", an ", ", the "],
+        r"{P:s}, (?:a|an|the) {former}{O:o} (?:[a-z\-]+ )?{role}",
+    ),
+    (Predicate::WorksFor, "PO", &[" of "], r"{P:s} of {the}{O:o}"),
+    (
+        Predicate::WorksFor,
+        "PO",
+        &[
+            "work", "taught", "teach", "lectur", "play", "coach", "serv", "employed", "spent", "signed",
+            "scored", "starred", "raced", "rode", "perform",
+        ],
         r"{P:s}{appos}(?:,? who)?{gap} {adv}(?:has |had |have )?{adv}(?:worked|works|work|working|taught|teaches|teach|teaching|lectured|lectures|played|plays|playing|coached|coaches|coaching|served|serves|serving|was employed|is employed|has been employed|spent|signed|scored|starred|raced|rode|performed)(?: {w}*?)? (?:at|for|with|in|on) {the}(?:<L\d+>-based )?{O:o}",
     ),
     (
         Predicate::WorksFor,
+        "PO",
+        &[],
         r"{P:s}{appos}(?:,? who)?{gap} {adv}(?:has |had |have )?{adv}(?:as )?(?:an? |the )?{former}(?:[a-z\-]+ ){0,2}?{role} (?:at|for|with|in) {the}(?:<L\d+>-based )?{O:o}",
     ),
     (
         Predicate::WorksFor,
+        "PO",
+        &[
+            "join", "head", "lead", "led ", "runs", "ran ", "chair", "manag", "coach", "captain", "left",
+            "leaves", "quit",
+        ],
         r"{P:s}{appos}(?:,? who)? {adv}(?:has |had |have )?{adv}(?:joined|rejoined|joins|heads|headed|leads|led|runs|ran|chairs|chaired|manages|managed|coaches|coached|captains|captained|left|leaves|quit) {the}(?:<L\d+>-based )?{O:o}",
     ),
-    (Predicate::WorksFor, r"{P:s} (?:left|leaves|quit) {the}<O\d+>,? (?:to join|for) {the}{O:o}"),
-    (Predicate::WorksFor, r"{P:s} (?:joined|joins|rejoined) {the}<O\d+> from {the}{O:o}"),
     (
         Predicate::WorksFor,
+        "PO",
+        &["left", "leaves", "quit"],
+        r"{P:s} (?:left|leaves|quit) {the}<O\d+>,? (?:to join|for) {the}{O:o}",
+    ),
+    (Predicate::WorksFor, "PO", &["join"], r"{P:s} (?:joined|joins|rejoined) {the}<O\d+> from {the}{O:o}"),
+    (
+        Predicate::WorksFor,
+        "PO",
+        &["hired", "appoint", "named", "promot", "recruit", "signed", "elected", "poached"],
         r"{O:o}{appos} {adv}(?:has |had )?(?:hired|appointed|named|promoted|recruited|signed|elected|re-elected|poached) {P:s}",
     ),
-    (Predicate::WorksFor, r"{O:o}(?:'s)? {former}{role},? {P:s}"),
-    (Predicate::WorksFor, r"{O:o}(?:[^<;?]|<[LXP]\d+>)*? its {former}{role},? {P:s}"),
+    (Predicate::WorksFor, "PO", &[], r"{O:o}(?:'s)? {former}{role},? {P:s}"),
+    (Predicate::WorksFor, "PO", &[" its "], r"{O:o}(?:[^<;?]|<[LXP]\d+>)*? its {former}{role},? {P:s}"),
     // FOUNDED_BY.
     (
         Predicate::FoundedBy,
+        "PO",
+        &[" by "],
         r"{O:s}{appos}(?:,| (?:was|were|is|are|had been|has been)|,? which (?:was|were))? (?:co-?founded|founded|started|formed|created|set up|established|launched)(?:[^<;?]|<[LX]\d+>)*? by {P+:o}",
     ),
     (
         Predicate::FoundedBy,
+        "PO",
+        &["found", "start", "set up", "creat", "establish", "formed", "launch"],
         r"{P+:o}{appos}(?: and [^<;,]{1,40}?)?(?:,? who)? {adv}(?:co-?founded|founded|started|set up|created|established|formed) {the}{O:s}(?:(?:[^<;?]|<[LXO]\d+>)*? with (?:(?:his|her|their) [a-z ]{1,20}, )?{P+:o2})?",
     ),
-    (Predicate::FoundedBy, r"{O:s}(?:'s)? (?:co-)?founders? {P+:o}"),
-    (Predicate::FoundedBy, r"{P:o}, (?:a |the |one of the )?{former}(?:co-)?founders? of {the}{O:s}"),
+    (Predicate::FoundedBy, "PO", &["founder"], r"{O:s}(?:'s)? (?:co-)?founders? {P+:o}"),
     (
         Predicate::FoundedBy,
+        "PO",
+        &["founder"],
+        r"{P:o}, (?:a |the |one of the )?{former}(?:co-)?founders? of {the}{O:s}",
+    ),
+    (
+        Predicate::FoundedBy,
+        "PO",
+        &["founded"],
         r"{O:s}(?:[^<;?]|<[LXP]\d+>)*?{P:o},? (?:[^<;?,]{0,20} )?(?:co-)?founded (?:the|this|that) (?:company|firm|group|business|bank|band|club|organi[sz]ation|charity|school|university|institute|team|party|newspaper|brand|studio|label|startup|start-up)",
     ),
     // BORN_IN.
     (
         Predicate::BornIn,
+        "PL",
+        &["born"],
         r"{P:s}(?:{appos}(?:,? who)?{gap} (?:was|were|is) |,? (?:who (?:was |is )?)?)born (?:in|at) (?:the (?:city|town|village|port) of )?{L:o}",
     ),
-    (Predicate::BornIn, r"{P:s}[^;?]*?; (?:he|she) was born (?:in|at) {L:o}"),
+    (Predicate::BornIn, "PL", &["born"], r"{P:s}[^;?]*?; (?:he|she) was born (?:in|at) {L:o}"),
     // LOCATED_IN.
-    (Predicate::LocatedIn, r"{LO:s}, {L:o}(?P<no>,? (?:and|or) <L\d+>|, <L\d+>,? (?:and|or) )?"),
-    (Predicate::LocatedIn, r"{LO:s} in {the}{dir}{L:o}"),
-    (Predicate::LocatedIn, r"{O:s} of {L:o}"),
     (
         Predicate::LocatedIn,
+        "L",
+        &[", <l"],
+        r"{LO:s}, {L:o}(?P<no>,? (?:and|or) <L\d+>|, <L\d+>,? (?:and|or) )?",
+    ),
+    (Predicate::LocatedIn, "L", &[" in "], r"{LO:s} in {the}{dir}{L:o}"),
+    (Predicate::LocatedIn, "OL", &[" of <l"], r"{O:s} of {L:o}"),
+    (
+        Predicate::LocatedIn,
+        "L",
+        &["based", "headquarter", "located", "situated", "housed"],
         r"{LO:s}{appos}(?:,? (?:which|that|who))?,? (?:is |was |are |were |has been |had been )?{adv}(?:based|headquartered|located|situated|housed) in {the}{dir}{L:o}",
     ),
     (
         Predicate::LocatedIn,
+        "L",
+        &[" its "],
         r"{LO:s}{appos}(?:,? (?:which|that))? (?:has|had|have) its (?:headquarters|head office|base|main office|seat) in {the}{dir}{L:o}",
     ),
     (
         Predicate::LocatedIn,
+        "L",
+        &["based", "headquarter", "located", "situated"],
         r"{LO:s}, (?:the|a|an) {w}{0,60}? (?:based|headquartered|located|situated) in {the}{dir}{L:o}",
     ),
-    (Predicate::LocatedIn, r"<L(?P<o>\d+)>-based {O:s}"),
-    (Predicate::LocatedIn, r"{O:s}, (?:the|a|an) {L:o}(?:-based)? [a-z]"),
-    (Predicate::LocatedIn, r"{L:o}'s {LO:s}"),
-    (Predicate::LocatedIn, r"{L:s}, (?:a|an|the) {w}{0,60}?{place} (?:in|on|of) {the}{dir}{L:o}"),
+    (Predicate::LocatedIn, "OL", &["-based <o"], r"<L(?P<o>\d+)>-based {O:s}"),
     (
         Predicate::LocatedIn,
+        "OL",
+        &[", the <l", ", a <l", ", an <l"],
+        r"{O:s}, (?:the|a|an) {L:o}(?:-based)? [a-z]",
+    ),
+    (Predicate::LocatedIn, "L", &["'s <"], r"{L:o}'s {LO:s}"),
+    (
+        Predicate::LocatedIn,
+        "L",
+        &[", a ", ", an ", ", the "],
+        r"{L:s}, (?:a|an|the) {w}{0,60}?{place} (?:in|on|of) {the}{dir}{L:o}",
+    ),
+    (
+        Predicate::LocatedIn,
+        "L",
+        &[" in ", " on "],
         r"{L:s},? (?:in|on) (?:the (?:island|state|province|region|county|republic|city|coast|district|prefecture|department|canton|emirate) of )?{the}{dir}{L:o}",
     ),
     (
         Predicate::LocatedIn,
+        "L",
+        &[" is ", " was ", " remain"],
         r"{L:s} (?:is|was|remains|remained) (?:the|a|an|one of the) {w}{0,60}?{place} (?:in|on) {the}{dir}{L:o}",
     ),
     (
         Predicate::LocatedIn,
+        "L",
+        &["sits", "lies", "stands", "rises", "located", "situated", "lay ", "stood"],
         r"{L:s} (?:sits|lies|stands|rises|is located|is situated|lay|stood)(?:[^<;?]|<X\d+>)*? in {the}{dir}{L:o}",
     ),
     // CAPITAL_OF.
     (
         Predicate::CapitalOf,
+        "L",
+        &["capital"],
         r"{L:s}{appos}(?:,| (?:is|was|became|has been|had been|remains|remained|served as|serves as|replaced <L\d+> as|succeeded <L\d+> as))? (?:the |its )?(?:[a-z\-]+ ){0,2}?capital (?:city )?of {the}{L:o}",
     ),
     (
         Predicate::CapitalOf,
+        "L",
+        &["capital"],
         r"{L:o}(?:[^<;?]|<[XPO]\d+>)*? {L:s} (?:is|was|remains|became) its {capadj}capital",
     ),
     (
         Predicate::CapitalOf,
+        "L",
+        &["capital"],
         r"{L:o}(?:[^<;?]|<[XPO]\d+>)*?{L:s}, (?:the country's|the state's|the province's|the nation's|the region's|its) {capadj}capital",
     ),
-    (Predicate::CapitalOf, r"{L:o}'s {capadj}capital(?: city)?,? {L:s}"),
-    (Predicate::CapitalOf, r"capital (?:city )?of {the}{L:o}, {L:s}(?P<no>,? (?:and|or) )?"),
+    (Predicate::CapitalOf, "L", &["capital"], r"{L:o}'s {capadj}capital(?: city)?,? {L:s}"),
+    (
+        Predicate::CapitalOf,
+        "L",
+        &["capital"],
+        r"capital (?:city )?of {the}{L:o}, {L:s}(?P<no>,? (?:and|or) )?",
+    ),
     // MARRIED_TO.
-    (Predicate::MarriedTo, r"{P:s}{appos} (?:has |had )?(?:married|weds|wed) {P:o}"),
     (
         Predicate::MarriedTo,
+        "P",
+        &["marri", "wed", "wife", "husband", "spouse", "widow"],
+        r"{P:s}{appos} (?:has |had )?(?:married|weds|wed) {P:o}",
+    ),
+    (
+        Predicate::MarriedTo,
+        "P",
+        &["marri", "wed", "wife", "husband", "spouse", "widow"],
         r"{P:s}{appos} (?:has |had )?(?:married|weds|wed) (?:his|her) [a-z\- ]{1,30}, {P:o}",
     ),
     (
         Predicate::MarriedTo,
+        "P",
+        &["marri", "wed", "wife", "husband", "spouse", "widow"],
         r"{P:s}(?:[^<;?]|<[LXO]\d+>)*? (?:his|her) (?:wife|husband|spouse|widow|widower),? {P:o}",
     ),
-    (Predicate::MarriedTo, r"{P:s}(?:'s)? (?:wife|husband|spouse),? {P:o}"),
-    (Predicate::MarriedTo, r"{P:s} and {P:o},? (?:have been|had been|were|are|got|have long been) married"),
-    (Predicate::MarriedTo, r"{P:s} (?:is|was|has been|had been) married to {P:o}"),
+    (
+        Predicate::MarriedTo,
+        "P",
+        &["marri", "wed", "wife", "husband", "spouse", "widow"],
+        r"{P:s}(?:'s)? (?:wife|husband|spouse),? {P:o}",
+    ),
+    (
+        Predicate::MarriedTo,
+        "P",
+        &["marri", "wed", "wife", "husband", "spouse", "widow"],
+        r"{P:s} and {P:o},? (?:have been|had been|were|are|got|have long been) married",
+    ),
+    (
+        Predicate::MarriedTo,
+        "P",
+        &["marri", "wed", "wife", "husband", "spouse", "widow"],
+        r"{P:s} (?:is|was|has been|had been) married to {P:o}",
+    ),
     // PART_OF.
     (
         Predicate::PartOf,
+        "O",
+        &[
+            "subsidiar",
+            "unit",
+            "division",
+            "arm ",
+            "brand",
+            "member",
+            "part ",
+            "affiliate",
+            "label",
+            "imprint",
+            "branch",
+            "department",
+        ],
         r"{O:s},? (?:then |now |which is |which was )?(?:a|an|the) (?:[a-z\-]+ ){0,2}?(?:subsidiary|unit|division|arm|brand|member|part|affiliate|label|imprint|branch|department|member club) of {the}{O:o}",
     ),
     (
         Predicate::PartOf,
+        "O",
+        &[
+            "subsidiar",
+            "unit",
+            "division",
+            "arm ",
+            "brand",
+            "member",
+            "part ",
+            "affiliate",
+            "label",
+            "imprint",
+            "branch",
+            "department",
+        ],
         r"{O:s}{gap} (?:is|was|are|were|became|has been|had been|remains) (?:now )?(?:a |an |the )?(?:(?:wholly|majority|fully)[- ]owned )?(?:[a-z\-]+ )?(?:subsidiary|unit|division|part|member|brand|affiliate|arm) of {the}{O:o}",
     ),
     (
         Predicate::PartOf,
+        "O",
+        &["owned by"],
         r"{O:s}{appos} (?:is |was |are |were |has been |had been )?(?:now )?(?:(?:wholly|majority|partly|fully|jointly)[- ])?owned by {the}{O:o}",
     ),
     (
         Predicate::PartOf,
+        "O",
+        &["owns", "controls", "owned", "controlled"],
         r"{O:o}{appos}(?:,? (?:which|that))? (?:also )?(?:owns|controls|owned|controlled) {the}{O+:s}",
     ),
     (
         Predicate::PartOf,
+        "O",
+        &[" its "],
         r"{O:o}(?: sold|'s) its {w}{0,30}?(?:business|unit|division|arm|subsidiary|brand|label|operations),? {O:s}",
     ),
     // ACQUIRED.
     (
         Predicate::Acquired,
+        "O",
+        &["bought", "acquir", "purchas", "took over", "taken over", "completed", "sold"],
         r"{O:s}{appos}(?: of <L\d+>(?:, <L\d+>)?,?)? {adv}(?:has |had )?(?:bought|acquired|purchased|took over|completed (?:its|the) (?:purchase|acquisition|takeover) of) {the}{O:o}",
     ),
     (
         Predicate::Acquired,
+        "O",
+        &["bought", "acquir", "purchas", "took over", "taken over", "completed", "sold"],
         r"{O:o}{appos} (?:was|were|has been|had been|is being)? ?(?:acquired|bought|purchased|taken over) by {the}{O:s}",
     ),
     (
         Predicate::Acquired,
+        "O",
+        &["bought", "acquir", "purchas", "took over", "taken over", "completed", "sold"],
         r"{O:o}(?:[^<;?]|<[XL]\d+>)*?{O:s}, which (?:bought|acquired|purchased) (?:it|them)",
     ),
-    (Predicate::Acquired, r"sold (?:its [^<;,]{1,40}, )?{O:o},? to {the}{O:s}"),
+    (Predicate::Acquired, "O", &["sold"], r"sold (?:its [^<;,]{1,40}, )?{O:o},? to {the}{O:s}"),
 ];
 
 /// Words that, inside a match, say the relation does not hold (or not yet).
@@ -272,14 +427,21 @@ const NOT_WORK: &[&str] = &[
 
 struct Rule {
     predicate: Predicate,
+    /// Marker classes the skeleton must hold.
+    classes: &'static str,
+    /// Ids in [`Rules::keywords`] of the words one of which the skeleton must hold (empty: none
+    /// needed).
+    keywords: Vec<usize>,
     regex: Regex,
-    /// Whether the pattern starts with a marker (then it is tried anchored at each marker).
-    anchored: bool,
+    /// The classes of the marker the pattern starts with, if it starts with one: it is tried
+    /// anchored at each marker of those classes.
+    anchor: Option<&'static str>,
 }
 
 struct Rules {
-    /// All patterns at once, to learn which can match a skeleton at all.
-    set: Regex,
+    /// Every rule's words, found in one pass.
+    keywords: AhoCorasick,
+    keyword_count: usize,
     rules: Vec<Rule>,
 }
 
@@ -322,22 +484,37 @@ fn rules() -> Option<&'static Rules> {
     static RULES_CELL: OnceLock<Option<Rules>> = OnceLock::new();
     RULES_CELL
         .get_or_init(|| {
-            let patterns: Vec<String> = RULES.iter().map(|(_, p)| expand(p)).collect();
-            let set = Regex::builder()
-                .configure(
-                    Regex::config()
-                        .match_kind(regex_automata::MatchKind::All)
-                        .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
-                )
-                .build_many(&patterns);
-            debug_assert!(set.is_ok(), "{set:?}");
-            let mut rules = Vec::with_capacity(patterns.len());
-            for (&(predicate, source), pattern) in RULES.iter().zip(&patterns) {
-                let regex = Regex::new(pattern);
+            let mut words: Vec<&str> = Vec::new();
+            let mut rules = Vec::with_capacity(RULES.len());
+            // Byte-wise classes (`(?-u)`): the automata stay small, and a skeleton's non-ASCII
+            // text only ever stands between markers, where any byte will do.
+            let syntax = regex_automata::util::syntax::Config::new().utf8(false);
+            for &(predicate, classes, keywords, source) in RULES {
+                let pattern = format!("(?-u){}", expand(source));
+                let regex = Regex::builder()
+                    .syntax(syntax)
+                    .configure(Regex::config().utf8_empty(false))
+                    .build(&pattern);
                 debug_assert!(regex.is_ok(), "{source}: {regex:?}");
-                rules.push(Rule { predicate, regex: regex.ok()?, anchored: source.starts_with('{') });
+                let keywords = keywords
+                    .iter()
+                    .map(|k| {
+                        words.iter().position(|w| w == k).unwrap_or_else(|| {
+                            words.push(k);
+                            words.len() - 1
+                        })
+                    })
+                    .collect();
+                let anchor = source
+                    .strip_prefix('{')
+                    .and_then(|rest| rest.split_once(':'))
+                    .map(|(classes, _)| classes.trim_end_matches('+'))
+                    .or_else(|| source.strip_prefix('<').and_then(|rest| rest.get(..1)));
+                rules.push(Rule { predicate, classes, keywords, regex: regex.ok()?, anchor });
             }
-            Some(Rules { set: set.ok()?, rules })
+            let keywords = AhoCorasick::builder().ascii_case_insensitive(true).build(&words);
+            debug_assert!(keywords.is_ok(), "{keywords:?}");
+            Some(Rules { keywords: keywords.ok()?, keyword_count: words.len(), rules })
         })
         .as_ref()
 }
@@ -421,15 +598,31 @@ pub(crate) fn sentence_relations(text: &str, sentence: Range<usize>, entities: &
     }
     let Some(rules) = rules() else { return out };
     let skeleton = Skeleton::build(text, sentence, entities);
-    let input = Input::new(&skeleton.text);
-    let mut possible = PatternSet::new(rules.rules.len());
-    rules.set.which_overlapping_matches(&input, &mut possible);
-    for id in possible.iter() {
-        let Some(rule) = rules.rules.get(id.as_usize()) else { continue };
+    let mut present = vec![false; rules.keyword_count];
+    for m in rules.keywords.find_overlapping_iter(&skeleton.text) {
+        if let Some(slot) = present.get_mut(m.pattern().as_usize()) {
+            *slot = true;
+        }
+    }
+    let has_class = |c: u8| skeleton.markers.iter().any(|&m| skeleton.text.as_bytes().get(m + 1) == Some(&c));
+    for rule in &rules.rules {
+        let possible = rule.classes.bytes().all(has_class)
+            && (rule.keywords.is_empty() || rule.keywords.iter().any(|&k| present.get(k) == Some(&true)));
+        if !possible {
+            continue;
+        }
         let mut caps = rule.regex.create_captures();
-        if rule.anchored {
+        if let Some(classes) = rule.anchor {
             for &marker in &skeleton.markers {
+                let class = skeleton.text.as_bytes().get(marker + 1).copied().unwrap_or(0);
+                if !classes.as_bytes().contains(&class) {
+                    continue;
+                }
                 let input = Input::new(&skeleton.text).range(marker..).anchored(Anchored::Yes);
+                // The DFA tells whether there is a match at all; only then are groups found.
+                if rule.regex.search_half(&input).is_none() {
+                    continue;
+                }
                 rule.regex.search_captures(&input, &mut caps);
                 collect(rule.predicate, &caps, &skeleton, entities, &mut out);
             }
@@ -537,9 +730,10 @@ mod tests {
 
     #[test]
     fn every_rule_compiles() {
-        for (_, pattern) in RULES {
-            let expanded = expand(pattern);
-            assert!(Regex::new(&expanded).is_ok(), "{pattern}\n{expanded}");
+        for (_, _, _, pattern) in RULES {
+            let expanded = format!("(?-u){}", expand(pattern));
+            let syntax = regex_automata::util::syntax::Config::new().utf8(false);
+            assert!(Regex::builder().syntax(syntax).build(&expanded).is_ok(), "{pattern}\n{expanded}");
         }
         assert!(rules().is_some());
     }

@@ -205,3 +205,28 @@ pub struct Extraction {
     /// The relations, each anchored on two entities of `entities`.
     pub relations: Vec<Relation>,
 }
+
+impl Extraction {
+    /// As JSON, for the text it was extracted from:
+    /// `{"entities": [{"text", "type", "start", "end", "normalized"}], "relations": [{"subject",
+    /// "predicate", "object", "start", "end"}]}`, offsets in bytes (end exclusive), `subject` and
+    /// `object` indexes into `entities`.
+    pub fn to_json(&self, text: &str) -> serde_json::Value {
+        serde_json::json!({
+            "entities": self.entities.iter().map(|e| serde_json::json!({
+                "text": e.text(text),
+                "type": e.kind.name(),
+                "start": e.start,
+                "end": e.end,
+                "normalized": e.normalized,
+            })).collect::<Vec<_>>(),
+            "relations": self.relations.iter().map(|r| serde_json::json!({
+                "subject": r.subject,
+                "predicate": r.predicate.name(),
+                "object": r.object,
+                "start": r.start,
+                "end": r.end,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}

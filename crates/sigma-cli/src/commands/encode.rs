@@ -1,8 +1,9 @@
-//! `sigma encode`: one tree (tree JSON form, or any JSON document) to v1 or v2 bytes.
+//! `sigma encode`: one tree (tree JSON form, any JSON document, or text as a text tree) to v1 or
+//! v2 bytes.
 
 use sigma_codec::Tree;
 
-use crate::args::{FormatArg, Input, Output, TreeText};
+use crate::args::{Form, FormatArg, Input, Output};
 use crate::io::{Failure, read_text, write_output};
 
 #[derive(clap::Args, Debug)]
@@ -10,9 +11,9 @@ pub(crate) struct Args {
     /// Wire format to write.
     #[arg(long, value_enum, default_value_t = FormatArg::V2)]
     format: FormatArg,
-    /// What the input is: a tree in tree JSON form, or any JSON document.
-    #[arg(long, value_enum, default_value_t = TreeText::Tree)]
-    input: TreeText,
+    /// What the input is: a tree in tree JSON form, any JSON document, or text.
+    #[arg(long, value_enum, default_value_t = Form::Tree)]
+    input: Form,
     #[command(flatten)]
     output: Output,
     #[command(flatten)]
@@ -22,8 +23,9 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> Result<(), Failure> {
     let text = read_text(args.from.input_file.as_deref())?;
     let tree = match args.input {
-        TreeText::Tree => Tree::from_tree_json(&text).map_err(|e| Failure(format!("tree JSON: {e}")))?,
-        TreeText::Json => Tree::from_json_document(&text).map_err(|e| Failure(format!("JSON: {e}")))?,
+        Form::Tree => Tree::from_tree_json(&text).map_err(|e| Failure(format!("tree JSON: {e}")))?,
+        Form::Json => Tree::from_json_document(&text).map_err(|e| Failure(format!("JSON: {e}")))?,
+        Form::Text => sigma_text::parse(&text).map_err(|e| Failure(format!("text: {e}")))?,
     };
     let bytes = sigma_codec::encode(&tree, args.format.into()).map_err(Failure::during("encode"))?;
     write_output(args.output.output_file.as_deref(), &bytes)

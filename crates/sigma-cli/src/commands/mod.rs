@@ -2,7 +2,9 @@
 
 pub(crate) mod decode;
 pub(crate) mod encode;
+pub(crate) mod extract;
 pub(crate) mod inspect;
+pub(crate) mod kg;
 pub(crate) mod stats;
 pub(crate) mod stream;
 pub(crate) mod train;
