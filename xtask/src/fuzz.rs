@@ -1,6 +1,6 @@
 //! `cargo xtask fuzz [--seconds N] [TARGET…]`: runs the cargo-fuzz targets in `fuzz/`, each for N
 //! seconds (default 60), on the nightly toolchain, seeded with the v1 examples, corpus messages, a
-//! trained codebook and the kept crash inputs. A crash stops the run and leaves its input in
+//! trained codebook, text fixtures and the kept crash inputs. A crash stops the run and leaves its input in
 //! `fuzz/artifacts/TARGET/`; fix it, then keep the input as `fixtures/fuzz/TARGET/NAME` (the test
 //! `crates/sigma-codec/tests/codec/fuzz_fixtures.rs` replays every file there through the target's
 //! own check, `sigma_testkit::fuzz`).
@@ -77,6 +77,14 @@ fn seed(target: &str, corpus: &Path) -> Result<(), String> {
             let codebook =
                 sigma_codec::codebook::Codebook::train(&trees[..20], 16).map_err(|e| e.to_string())?;
             seeds.push(("citm-codebook".to_owned(), codebook.to_bytes()));
+        }
+        "text" => {
+            // Prose, and a sentence from each kind of hard case.
+            for (name, text) in sigma_testkit::text_documents().into_iter().take(8) {
+                seeds.push((name, text.into_bytes()));
+            }
+            let gold = sigma_testkit::fixture_text("text/gold/dev.txt");
+            seeds.push(("gold-dev".to_owned(), gold.into_bytes()));
         }
         _ => {}
     }

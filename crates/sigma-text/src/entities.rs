@@ -99,6 +99,10 @@ const ORG_WORDS: &[&str] = &[
     "Trust",
     "Foundation",
     "Institute",
+    "Centre",
+    "Center",
+    "Centers",
+    "Centres",
     "University",
     "College",
     "School",
@@ -757,6 +761,100 @@ const ORG_BEFORE: &[&str] = &[
     "defeated",
 ];
 
+/// Last words of the names of products and works, which are not entities.
+const PRODUCT_LAST: &[&str] = &[
+    "Telescope",
+    "Web",
+    "Browser",
+    "Prize",
+    "Award",
+    "Awards",
+    "Cup",
+    "Olympics",
+    "War",
+    "Revolution",
+    "Treaty",
+    "Accord",
+    "Accords",
+    "Agreement",
+    "Act",
+    "Declaration",
+    "Festival",
+    "Expo",
+    "Championship",
+    "Championships",
+    "Marathon",
+];
+
+/// Words after a name that make it a product: `the Rosetta probe`, `Boeing jets`.
+const PRODUCT_NEXT: &[&str] = &[
+    "probe",
+    "rover",
+    "telescope",
+    "spacecraft",
+    "satellite",
+    "jet",
+    "jets",
+    "aircraft",
+    "airliner",
+    "airliners",
+    "phone",
+    "phones",
+    "smartphone",
+    "smartphones",
+    "app",
+    "apps",
+    "software",
+    "chip",
+    "chips",
+    "vaccine",
+    "drug",
+    "engine",
+    "engines",
+    "console",
+    "browser",
+    "platform",
+    "chatbot",
+    "operating",
+    "car",
+    "cars",
+    "truck",
+    "trucks",
+    "laptop",
+    "laptops",
+    "tablet",
+    "model",
+    "models",
+    "rocket",
+    "rockets",
+    "mission",
+    "missions",
+    "programming",
+    "language",
+];
+
+/// Words before a name that make it a product or work: `released the first version of Linux`.
+const PRODUCT_BEFORE: &[&str] = &[
+    "version of",
+    "develop",
+    "developed",
+    "invented",
+    "maker of",
+    "behind",
+    "programmed in",
+    "written in",
+    "coded in",
+    "novel",
+    "film",
+    "album",
+    "song",
+    "painting",
+    "book",
+    "opera",
+    "symphony",
+    "play",
+];
+
 /// A name run before classification: its token range in the sentence, and whether a title
 /// ended the run before it (so it names a person).
 #[derive(Clone, Copy, Debug)]
@@ -919,10 +1017,12 @@ fn runs(text: &str, toks: &[Token]) -> Vec<Run> {
                 j += 1;
                 continue;
             }
-            // A possessive ends the name before the next one.
-            if strip_possessive(text_at(last)).is_some()
+            // A possessive ends the name before the next one (`Moscow's | Pushkin Square`), unless
+            // it is part of an institution's name (`King's College London`, `St Mary's Hospital`).
+            if let Some(owner) = strip_possessive(text_at(last))
                 && text_at(j) == " "
                 && toks.get(j + 1).is_some_and(word)
+                && !possessive_in_name(text, toks, owner, j + 1)
             {
                 break;
             }
@@ -976,6 +1076,41 @@ fn runs(text: &str, toks: &[Token]) -> Vec<Run> {
                 j += 4;
                 continue;
             }
+            // Two particles: `Ursula von der Leyen`, `Vicente de la Cruz`.
+            if PARTICLES.contains(&particle)
+                && text_at(j + 2) == " "
+                && PARTICLES.contains(&text_at(j + 3))
+                && text_at(j + 4) == " "
+                && toks.get(j + 5).is_some_and(word)
+            {
+                last = j + 5;
+                j += 6;
+                continue;
+            }
+            // An epithet after a given name: `Catherine the Great`, `Alfred the Great`.
+            if particle == "the"
+                && i == last
+                && gazetteers().is_given_name(text_at(i))
+                && matches!(
+                    text_at(j + 3),
+                    "Great"
+                        | "Elder"
+                        | "Younger"
+                        | "Conqueror"
+                        | "Magnificent"
+                        | "Wise"
+                        | "Bold"
+                        | "Good"
+                        | "Terrible"
+                        | "Lionheart"
+                        | "Pious"
+                        | "Fair"
+                )
+            {
+                last = j + 3;
+                j += 4;
+                continue;
+            }
             // `of the`: `Bank of the West`.
             if particle == "of"
                 && text_at(j + 3) == "the"
@@ -1004,6 +1139,22 @@ fn runs(text: &str, toks: &[Token]) -> Vec<Run> {
         i = last + 1;
     }
     out
+}
+
+/// Whether `owner's` before the capitalised word at token `next` belongs to one name: the words
+/// that follow up to the next break hold an organisation word, and `owner` is not a country,
+/// region or large city (whose possessive names something in it).
+fn possessive_in_name(text: &str, toks: &[Token], owner: &str, next: usize) -> bool {
+    let g = gazetteers();
+    let large_place = g.place(owner).is_some_and(|kind| kind != PlaceKind::City) || g.is_large_city(owner);
+    let rest = toks
+        .get(next..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|t| t.kind != TokenKind::Punct || matches!(t.text(text), "-" | "'" | "’" | "&"))
+        .take(12)
+        .any(|t| ORG_WORDS.contains(&t.text(text)) && !LEGAL_SUFFIXES.contains(&t.text(text)));
+    rest && !large_place
 }
 
 /// Whether `word` takes a full stop as part of a name (`J.`, `St.`, `Inc.`, `U.S.`, `Jr.`).
@@ -1216,10 +1367,46 @@ fn classify(
         || matches!(last_word, "Empire" | "Wall" | "Mountains" | "Kingdom");
     let exact_place = places.iter().find(|p| p.start == start && p.end == end && p.cased);
     let before = context_before(text, toks, first);
-    let in_place_context =
-        PLACE_BEFORE.contains(&previous_word(text, toks, first)) || before.ends_with("born in");
+    let last_before = before.rsplit(' ').next().unwrap_or_default();
+    let in_place_context = PLACE_BEFORE.contains(&last_before)
+        || before.ends_with("born in")
+        || [
+            "island of",
+            "state of",
+            "province of",
+            "region of",
+            "county of",
+            "city of",
+            "town of",
+            "village of",
+            "kingdom of",
+            "republic of",
+            "coast of",
+            "part of the",
+        ]
+        .iter()
+        .any(|c| before.ends_with(c))
+        || (the_before
+            && matches!(
+                last_before,
+                "at" | "in" | "near" | "from" | "to" | "across" | "into" | "inside" | "outside"
+            ));
     let in_org_context = ORG_BEFORE.iter().any(|c| before.ends_with(c)) || org_follows(text, toks, last);
 
+    // Products and works are not entities: `the James Webb Space Telescope`, `Boeing 737`,
+    // `released the first version of Linux`, `the maker of Band-Aid`.
+    let next = next_word(text, toks, last);
+    let product = (words.len() > 1 && PRODUCT_LAST.contains(&last_word))
+        || PRODUCT_NEXT.contains(&next)
+        || (words.len() == 1
+            && next.bytes().all(|b| b.is_ascii_digit())
+            && !next.is_empty()
+            && !(next.len() == 4 && (next.starts_with('1') || next.starts_with("20")))
+            && toks.get(last + 1).is_some_and(|t| t.text(text) == " "))
+        || PRODUCT_BEFORE.iter().any(|c| before.ends_with(c));
+    if product && memory.recall(name).is_none() && !g.is_organization(name) {
+        return None;
+    }
     let (kind, evidence) = if let Some(kind) = memory.recall(name) {
         (kind, Strong)
     } else if g.is_organization(name) && !(exact_place.is_some() && in_place_context) {
@@ -1268,7 +1455,7 @@ fn classify(
             classify_several(words, start, end, places, the_before, in_place_context, in_org_context, g)
         } else {
             let w = words.first().copied().unwrap_or_default();
-            if is_acronym(w) {
+            if is_acronym(w) || (in_org_context && !in_place_context) {
                 (EntityType::Organization, Strong)
             } else if g.is_given_name(w) && !g.is_common_word(w) {
                 (EntityType::Person, Strong)
@@ -1284,6 +1471,13 @@ fn classify(
                 (EntityType::Organization, Weak)
             }
         }
+    };
+    // What follows a name nothing else decided: `X, who`, `X married`, `… her album` make a
+    // person; `X, a port in`, `X sits` a place.
+    let kind = match evidence {
+        Evidence::Weak if person_follows(text, toks, last) => EntityType::Person,
+        Evidence::Weak if place_follows(text, toks, last) => EntityType::Location,
+        _ => kind,
     };
     let name = surface(start, end);
     let normalized = name.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -1305,11 +1499,20 @@ fn classify_several(
     use Evidence::{Strong, Weak};
     let first = words.first().copied().unwrap_or_default();
     let last = words.last().copied().unwrap_or_default();
-    let given = g.is_given_name(first) && !SENTENCE_STARTERS.contains(&first);
-    let place_inside = places.iter().any(|p| start <= p.start && p.end <= end && p.cased);
+    // A given name, unless it is also a country or large city (`Paris Saint-Germain`) or a
+    // direction (`West Bengal`).
+    let given = g.is_given_name(first)
+        && !SENTENCE_STARTERS.contains(&first)
+        && !g.is_large_city(first)
+        && g.place(first).is_none_or(|kind| kind == PlaceKind::City)
+        && !matches!(first, "North" | "South" | "East" | "West" | "Central");
+    // A country, region or large city inside (`Bayern Munich`, `Canada Bread`); a small town is
+    // as likely a surname (`Barack Obama`).
+    let place_inside = places
+        .iter()
+        .any(|p| start <= p.start && p.end <= end && p.cased && (p.kind != PlaceKind::City || p.large));
     let plain: Vec<&&str> = words.iter().filter(|w| !PARTICLES.contains(w)).collect();
-    let common =
-        plain.iter().filter(|w| g.is_common_word(w) && !g.is_given_name(w) && !g.is_surname(w)).count();
+    let common = plain.iter().filter(|w| g.is_common_word(w) && !g.is_given_name(w)).count();
     let direction = matches!(
         first,
         "North"
@@ -1325,7 +1528,14 @@ fn classify_several(
             | "Lower"
             | "New"
     );
+    let initials = first.chars().count() == 1 && words.len() >= 2 && !is_acronym(last);
     if places.iter().any(|p| p.start == start && p.end == end) {
+        (EntityType::Location, Strong)
+    } else if initials {
+        // `J. R. R. Tolkien`, `Franklin D. Roosevelt` start or hold initials.
+        (EntityType::Person, Strong)
+    } else if g.is_demonym(first) && g.place(last).is_some() {
+        // `British Columbia`, `Spanish Town`.
         (EntityType::Location, Strong)
     } else if words.contains(&"&")
         || is_acronym(first)
@@ -1336,7 +1546,7 @@ fn classify_several(
         (EntityType::Location, Strong)
     } else if in_org_context && !given {
         (EntityType::Organization, Strong)
-    } else if in_place_context && !given {
+    } else if in_place_context && (!given || the_before) {
         (EntityType::Location, Strong)
     } else if place_inside && !given {
         // A name with a place in it that is not a place: `Bayern Munich`, `Canada Bread`.
@@ -1344,7 +1554,7 @@ fn classify_several(
     } else if the_before && !given {
         // People's names take no article: `the Red Cross`, `the Beatles`.
         (EntityType::Organization, Weak)
-    } else if given || common == 0 || g.is_surname(last) {
+    } else if given || common == 0 || (g.is_surname(last) && !g.is_common_word(first)) {
         (EntityType::Person, if given { Strong } else { Weak })
     } else {
         (EntityType::Organization, Weak)
@@ -1447,6 +1657,99 @@ fn preceded_by_title(text: &str, toks: &[Token], first: usize) -> bool {
         )
 }
 
+/// The words after token `last` (up to `n` of them, skipping spaces), lower case.
+fn words_after(text: &str, toks: &[Token], last: usize, n: usize) -> Vec<String> {
+    toks.get(last + 1..)
+        .unwrap_or_default()
+        .iter()
+        .filter(|t| t.kind != TokenKind::Space)
+        .take(n)
+        .map(|t| t.text(text).to_lowercase())
+        .collect()
+}
+
+/// Whether what follows a name says it is a person's: `, who`, a verb only people do, or a
+/// personal pronoun later in the sentence before any other capitalised name.
+fn person_follows(text: &str, toks: &[Token], last: usize) -> bool {
+    let after = words_after(text, toks, last, 2);
+    let first = after.first().map_or("", String::as_str);
+    let second = after.get(1).map_or("", String::as_str);
+    if (first == "," && second == "who") || first == "who" {
+        return true;
+    }
+    if matches!(
+        first,
+        "married"
+            | "died"
+            | "grew"
+            | "studied"
+            | "graduated"
+            | "retired"
+            | "resigned"
+            | "wrote"
+            | "sang"
+            | "painted"
+            | "composed"
+            | "starred"
+            | "divorced"
+            | "smiled"
+            | "laughed"
+            | "recalled"
+            | "explained"
+            | "admitted"
+    ) || (first == "was" && second == "born")
+    {
+        return true;
+    }
+    toks.get(last + 1..)
+        .unwrap_or_default()
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .take_while(|t| !is_capitalised(t.text(text)))
+        .any(|t| matches!(t.text(text), "he" | "she" | "his" | "her" | "him" | "himself" | "herself"))
+}
+
+/// Whether what follows a name says it is a place: an apposition naming a kind of place (`, an
+/// old trading port in`), or a verb of where a place lies (`sits`, `lies`, `straddles`).
+fn place_follows(text: &str, toks: &[Token], last: usize) -> bool {
+    let after = words_after(text, toks, last, 6);
+    let first = after.first().map_or("", String::as_str);
+    if matches!(first, "sits" | "lies" | "stands" | "straddles" | "borders" | "overlooks") {
+        return true;
+    }
+    first == ","
+        && after.get(1).is_some_and(|w| matches!(w.as_str(), "a" | "an" | "the"))
+        && after.iter().skip(2).any(|w| {
+            matches!(
+                w.as_str(),
+                "city"
+                    | "town"
+                    | "village"
+                    | "port"
+                    | "island"
+                    | "region"
+                    | "province"
+                    | "country"
+                    | "state"
+                    | "capital"
+                    | "river"
+                    | "lake"
+                    | "mountain"
+                    | "district"
+                    | "suburb"
+                    | "resort"
+                    | "valley"
+                    | "peninsula"
+                    | "desert"
+                    | "archipelago"
+                    | "kingdom"
+                    | "republic"
+                    | "county"
+                    | "municipality"
+            )
+        })
+}
+
 fn says_follows(text: &str, toks: &[Token], last: usize) -> bool {
     matches!(
         next_word(text, toks, last),
@@ -1466,6 +1769,47 @@ fn org_follows(text: &str, toks: &[Token], last: usize) -> bool {
         || toks.get(last).is_some_and(|t| strip_possessive(t.text(text)).is_some())
             && matches!(next, "chief" | "CEO" | "shares" | "board" | "headquarters" | "founder" | "chairman")
 }
+
+/// Organisation words too ordinary to end a name in text without capitals.
+const CASELESS_AMBIGUOUS: &[&str] = &[
+    "Air",
+    "Post",
+    "Times",
+    "News",
+    "Union",
+    "Works",
+    "Press",
+    "Band",
+    "Tech",
+    "AI",
+    "Group",
+    "Team",
+    "Online",
+    "Mobile",
+    "Digital",
+    "Cloud",
+    "Health",
+    "Medical",
+    "Energy",
+    "Oil",
+    "Gas",
+    "Capital",
+    "Fund",
+    "Trust",
+    "Exchange",
+    "Forum",
+    "Board",
+    "Court",
+    "Party",
+    "Club",
+    "United",
+    "Games",
+    "Records",
+    "Books",
+    "Services",
+    "Solutions",
+    "Systems",
+];
 
 /// Names in a sentence without capitals: organisations and places from the gazetteers (an
 /// ordinary word among them only where the words before call for one: `founded amazon`), and a
@@ -1506,6 +1850,45 @@ fn caseless_names(text: &str, toks: &[Token], places: &[PlaceMatch], g: &Gazette
                 i += n;
             }
             None => i += 1,
+        }
+    }
+    // Organisations named by an organisation word after names: `east india company`.
+    for (k, &index) in words.iter().enumerate() {
+        let Some(head) = toks.get(index) else { continue };
+        let head_word = title_case(head.text(text));
+        if !ORG_WORDS.contains(&head_word.as_str())
+            || CASELESS_AMBIGUOUS.contains(&head_word.as_str())
+            || k == 0
+        {
+            continue;
+        }
+        let mut first = k;
+        let mut proper = false;
+        while first > 0 && k - first < 3 {
+            let Some(previous) = words.get(first - 1).and_then(|&i| toks.get(i)) else { break };
+            let Some(next) = words.get(first).and_then(|&i| toks.get(i)) else { break };
+            let word = previous.text(text);
+            let is_place = g.place(&title_case(word)).is_some();
+            let is_direction =
+                matches!(word, "north" | "south" | "east" | "west" | "central" | "royal" | "national");
+            if text.get(previous.end..next.start) != Some(" ")
+                || !(is_place || is_direction || !g.is_common_word(word))
+            {
+                break;
+            }
+            proper |= is_place || !g.is_common_word(word);
+            first -= 1;
+        }
+        let Some(start) = words.get(first).and_then(|&i| toks.get(i)).map(|t| t.start) else { continue };
+        if proper && first < k && !overlaps(&out, start, head.end) {
+            let normalized = text
+                .get(start..head.end)
+                .unwrap_or_default()
+                .split(' ')
+                .map(title_case)
+                .collect::<Vec<_>>()
+                .join(" ");
+            out.push(Entity { start, end: head.end, kind: EntityType::Organization, normalized });
         }
     }
     for p in places {

@@ -23,6 +23,8 @@ pub(crate) struct PlaceMatch {
     pub(crate) start: usize,
     pub(crate) end: usize,
     pub(crate) kind: PlaceKind,
+    /// Whether it is a city of half a million people or more.
+    pub(crate) large: bool,
     /// Whether the text has the gazetteer's capitals (or differs only in ASCII case).
     pub(crate) cased: bool,
     /// Index of the canonical name in the place list.
@@ -32,6 +34,7 @@ pub(crate) struct PlaceMatch {
 pub(crate) struct Gazetteers {
     place_names: Vec<&'static str>,
     place_kinds: Vec<PlaceKind>,
+    place_large: Vec<bool>,
     places: Option<AhoCorasick>,
     place_index: HashMap<&'static str, usize>,
     given: HashSet<&'static str>,
@@ -112,8 +115,10 @@ impl Gazetteers {
     fn load() -> Gazetteers {
         let mut place_names = Vec::new();
         let mut place_kinds = Vec::new();
+        let mut place_large = Vec::new();
         for line in entries(PLACES) {
             let Some((name, kind)) = line.split_once('\t') else { continue };
+            place_large.push(kind == "large city");
             let kind = match kind {
                 "continent" => PlaceKind::Continent,
                 "country" => PlaceKind::Country,
@@ -126,6 +131,7 @@ impl Gazetteers {
         for &(name, kind) in PLACE_ALIASES {
             place_names.push(name);
             place_kinds.push(kind);
+            place_large.push(kind == PlaceKind::City);
         }
         let places = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
@@ -141,6 +147,7 @@ impl Gazetteers {
             place_index,
             place_names,
             place_kinds,
+            place_large,
             given: entries(GIVEN).collect(),
             surnames: entries(SURNAMES).collect(),
             common: entries(COMMON).collect(),
@@ -164,7 +171,8 @@ impl Gazetteers {
                 let canonical = self.place_names.get(name).copied().unwrap_or_default();
                 let surface = text.get(start..end).unwrap_or_default();
                 let kind = self.place_kinds.get(name).copied().unwrap_or(PlaceKind::City);
-                out.push(PlaceMatch { start, end, kind, cased: surface == canonical, name });
+                let large = self.place_large.get(name).copied().unwrap_or(false);
+                out.push(PlaceMatch { start, end, kind, large, cased: surface == canonical, name });
                 at = end;
             } else {
                 // Try again from the next character (a boundary may follow a shorter name).
@@ -182,6 +190,11 @@ impl Gazetteers {
     /// The kind of the place spelled exactly `name`, if it is one.
     pub(crate) fn place(&self, name: &str) -> Option<PlaceKind> {
         self.place_index.get(name).and_then(|&i| self.place_kinds.get(i).copied())
+    }
+
+    /// Whether the place spelled exactly `name` is a city of half a million people or more.
+    pub(crate) fn is_large_city(&self, name: &str) -> bool {
+        self.place_index.get(name).and_then(|&i| self.place_large.get(i).copied()).unwrap_or(false)
     }
 
     /// Whether `word` (any case) is a given name.
