@@ -1396,7 +1396,13 @@ fn classify(
     // Products and works are not entities: `the James Webb Space Telescope`, `Boeing 737`,
     // `released the first version of Linux`, `the maker of Band-Aid`.
     let next = next_word(text, toks, last);
-    let product = (words.len() > 1 && PRODUCT_LAST.contains(&last_word))
+    let last_named = words
+        .iter()
+        .rev()
+        .find(|w| !w.chars().all(|c| matches!(c, 'I' | 'V' | 'X')) && !w.chars().all(|c| c.is_ascii_digit()))
+        .copied()
+        .unwrap_or(last_word);
+    let product = (words.len() > 1 && PRODUCT_LAST.contains(&last_named))
         || PRODUCT_NEXT.contains(&next)
         || (words.len() == 1
             && next.bytes().all(|b| b.is_ascii_digit())
@@ -1411,7 +1417,9 @@ fn classify(
         (kind, Strong)
     } else if g.is_organization(name) && !(exact_place.is_some() && in_place_context) {
         (EntityType::Organization, Strong)
-    } else if org_word && (exact_place.is_none() || ORG_WORDS.contains(&last_word)) {
+    } else if org_word
+        && exact_place.is_none_or(|p| p.kind == PlaceKind::City && ORG_WORDS.contains(&last_word))
+    {
         if words.len() == 1 && g.is_common_word(name) {
             return None;
         }
@@ -1480,7 +1488,10 @@ fn classify(
         _ => kind,
     };
     let name = surface(start, end);
-    let normalized = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let normalized = match g.canonical_place(name) {
+        Some(canonical) if kind == EntityType::Location => canonical.to_owned(),
+        _ => name.split_whitespace().collect::<Vec<_>>().join(" "),
+    };
     Some((Entity { start, end, kind, normalized }, evidence))
 }
 

@@ -101,6 +101,27 @@ const PLACE_ALIASES: &[(&str, PlaceKind)] = &[
     ("Silicon Valley", PlaceKind::Continent),
 ];
 
+/// Short forms of place names and the names they stand for.
+const CANONICAL_PLACES: &[(&str, &str)] = &[
+    ("U.S.", "United States"),
+    ("US", "United States"),
+    ("USA", "United States"),
+    ("U.S.A.", "United States"),
+    ("America", "United States"),
+    ("UK", "United Kingdom"),
+    ("U.K.", "United Kingdom"),
+    ("Britain", "United Kingdom"),
+    ("Great Britain", "United Kingdom"),
+    ("Holland", "Netherlands"),
+    ("the Netherlands", "Netherlands"),
+    ("UAE", "United Arab Emirates"),
+    ("Czechia", "Czech Republic"),
+    ("USSR", "Soviet Union"),
+    ("Washington, D.C.", "Washington"),
+    ("Washington D.C.", "Washington"),
+    ("New York City", "New York"),
+];
+
 pub(crate) fn gazetteers() -> &'static Gazetteers {
     static GAZETTEERS: OnceLock<Gazetteers> = OnceLock::new();
     GAZETTEERS.get_or_init(Gazetteers::load)
@@ -197,6 +218,12 @@ impl Gazetteers {
         self.place_index.get(name).and_then(|&i| self.place_large.get(i).copied()).unwrap_or(false)
     }
 
+    /// The name a place is better known by, for the short forms prose uses (`US`, `U.K.`,
+    /// `Britain`): the name the gazetteer lists; `None` for any other name.
+    pub(crate) fn canonical_place(&self, name: &str) -> Option<&'static str> {
+        CANONICAL_PLACES.iter().find(|(alias, _)| *alias == name).map(|&(_, canonical)| canonical)
+    }
+
     /// Whether `word` (any case) is a given name.
     pub(crate) fn is_given_name(&self, word: &str) -> bool {
         self.given.contains(word.to_lowercase().as_str())
@@ -218,8 +245,9 @@ impl Gazetteers {
     }
 
     /// Whether `word` is an adjective of a place or people (`Kenyan`, `European`, `Catholic`).
+    /// (Its plural too: `Kenyans`, `Europeans`.)
     pub(crate) fn is_demonym(&self, word: &str) -> bool {
-        self.demonyms.contains(word)
+        self.demonyms.contains(word) || word.strip_suffix('s').is_some_and(|one| self.demonyms.contains(one))
     }
 
     /// Whether `word` (any case) is an ordinary English word.

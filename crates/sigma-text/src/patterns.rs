@@ -68,6 +68,8 @@ fn patterns() -> &'static Patterns {
               | (?-u:\b)(?:spring|summer|autumn|fall|winter)\s(?:of\s)?\d{{4}}(?-u:\b)
               | (?-u:\b)(?:fiscal|financial\syear|FY)\s?\d{{4}}(?-u:\b)
               | (?-u:\b)\d{{1,4}}\s(?:BC|BCE|AD|CE)(?-u:\b)
+              | (?-u:\b)\d{{1,4}}\s(?:B\.C\.(?:E\.)?|A\.D\.|C\.E\.)
+              | (?-u:\b)A\.D\.\s\d{{1,4}}(?-u:\b)
               | (?-u:\b)(?:early|mid|late)[\s\-]\d{{4}}s?(?-u:\b)
               | (?-u:\b)(?:1\d|20)\d0s(?-u:\b) | '\d0s(?-u:\b)
               | (?-u:\b)(?:\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s\-]century(?-u:\b)
