@@ -1488,10 +1488,7 @@ fn classify(
         _ => kind,
     };
     let name = surface(start, end);
-    let normalized = match g.canonical_place(name) {
-        Some(canonical) if kind == EntityType::Location => canonical.to_owned(),
-        _ => name.split_whitespace().collect::<Vec<_>>().join(" "),
-    };
+    let normalized = patterns::normal_form(kind, name);
     Some((Entity { start, end, kind, normalized }, evidence))
 }
 

@@ -183,7 +183,7 @@ fn accept(
                     return None;
                 }
             }
-            Some((start, end, normalize_date(surface)))
+            Some((start, end, normal_form(kind, surface)))
         }
         // `1:59:40` with nothing after it is a race time or a duration.
         EntityType::Time
@@ -191,15 +191,34 @@ fn accept(
         {
             None
         }
-        EntityType::Time => Some((start, end, normalize_time(surface))),
-        EntityType::Money => Some((start, end, normalize_money(surface))),
+        _ => Some((start, end, normal_form(kind, surface))),
+    }
+}
+
+/// The normal form an entity's text gives by rule: a date as `YYYY-MM-DD` (or as much as it
+/// says), a time as `HH:MM`, money as `CUR amount`, a percentage as `3.5%`, an e-mail address in
+/// lower case, a place's short form as the gazetteer's name (`US` → `United States`), any other
+/// name with its white space collapsed. A text tree records a normal form only where it differs
+/// from this one.
+pub(crate) fn normal_form(kind: EntityType, surface: &str) -> String {
+    match kind {
+        EntityType::Date => normalize_date(surface),
+        EntityType::Time => normalize_time(surface),
+        EntityType::Money => normalize_money(surface),
         EntityType::Percent => {
             let number: String =
                 surface.chars().take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ',')).collect();
-            Some((start, end, format!("{}%", number.replace(',', ""))))
+            format!("{}%", number.replace(',', ""))
         }
-        EntityType::Email => Some((start, end, surface.to_lowercase())),
-        _ => Some((start, end, surface.to_owned())),
+        EntityType::Email => surface.to_lowercase(),
+        EntityType::Url | EntityType::Quantity => surface.to_owned(),
+        EntityType::Location => match crate::gazetteer::gazetteers().canonical_place(surface) {
+            Some(canonical) => canonical.to_owned(),
+            None => surface.split_whitespace().collect::<Vec<_>>().join(" "),
+        },
+        EntityType::Person | EntityType::Organization => {
+            surface.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
     }
 }
 

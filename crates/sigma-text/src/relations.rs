@@ -212,7 +212,7 @@ const RULES: &[(Predicate, &str, &[&str], &str)] = &[
         Predicate::LocatedIn,
         "OL",
         &[", the <l", ", a <l", ", an <l"],
-        r"{O:s}, (?:the|a|an) {L:o}(?:-based)? [a-z]",
+        r"{O:s}, (?:the|a|an) {L:o}(?:-based)? (?:[a-z\-]+ ){0,2}?(?:company|firm|group|maker|carmaker|automaker|chipmaker|bank|lender|insurer|retailer|startup|start-up|airline|publisher|broadcaster|newspaper|university|club|team|laboratory|lab|agency|brewer|manufacturer|conglomerate|giant|operator|developer)",
     ),
     (Predicate::LocatedIn, "L", &["'s <"], r"{L:o}'s {LO:s}"),
     (

@@ -12,10 +12,14 @@
 //!                                        which of its primitive's kinds, when not the first
 //!                                        (TEMPORAL: DATE, TIME; QUANTITY: QUANTITY, MONEY,
 //!                                        PERCENT; REFERENCE: URL, EMAIL)
-//!       ATTRIBUTE "normal form"          when it differs from the text (`2024-03-05`)
-//!     RELATION "PREDICATE s o start end" a relation between the sentence's s-th and o-th
-//!                                        entities, its evidence from byte `start` to `end` of
-//!                                        the sentence
+//!       ATTRIBUTE "normal form"          when it differs from the one its text gives by rule
+//!                                        (see `normal_form`: dates, times, money and
+//!                                        percentages by their patterns, places' short forms)
+//!     RELATION "PREDICATE s o [start end]"
+//!                                        a relation between the sentence's s-th and o-th
+//!                                        entities; its evidence from byte `start` to `end` of
+//!                                        the sentence, given only when it is not the span from
+//!                                        one entity to the other
 //! ```
 //!
 //! The text is the concatenation of the values of a sentence's STRING and entity nodes, in
@@ -25,9 +29,9 @@
 use sigma_primitives::Primitive;
 use sigma_tree::{NodeRef, Tree, TreeBuilder};
 
-use crate::segment;
 use crate::types::{Entity, EntityType, Extraction, Predicate, Relation};
 use crate::{TextError, TreeFault, extract_sentences};
+use crate::{patterns, segment};
 
 /// A text read back from its tree: the text and what its tree says was found in it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -79,7 +83,8 @@ pub fn parse(text: &str) -> Result<Tree, TextError> {
             }
             let surface = entity.text(text);
             let (primitive, category) = primitive_of(entity.kind);
-            let normalized = (entity.normalized != surface).then_some(entity.normalized.as_str());
+            let normalized = (entity.normalized != patterns::normal_form(entity.kind, surface))
+                .then_some(entity.normalized.as_str());
             if category.is_none() && normalized.is_none() {
                 builder.leaf(primitive, Some(surface))?;
             } else {
@@ -98,14 +103,20 @@ pub fn parse(text: &str) -> Result<Tree, TextError> {
             builder.leaf(Primitive::STRING, text.get(at..sentence.range.end))?;
         }
         for r in &sentence.relations {
-            let value = format!(
-                "{} {} {} {} {}",
-                r.predicate.name(),
-                r.subject,
-                r.object,
-                r.start - sentence.range.start,
-                r.end - sentence.range.start
-            );
+            let (Some(s), Some(o)) = (sentence.entities.get(r.subject), sentence.entities.get(r.object))
+            else {
+                debug_assert!(false, "a relation's ends are entities of its sentence");
+                continue;
+            };
+            // The evidence is written only when it is not the span from one end to the other.
+            let mut value = format!("{} {} {}", r.predicate.name(), r.subject, r.object);
+            if (r.start, r.end) != (s.start.min(o.start), s.end.max(o.end)) {
+                value.push_str(&format!(
+                    " {} {}",
+                    r.start - sentence.range.start,
+                    r.end - sentence.range.start
+                ));
+            }
             builder.leaf(Primitive::RELATION, Some(&value))?;
         }
         builder.close()?;
@@ -183,16 +194,16 @@ pub fn read(tree: &Tree) -> Result<Document, TextError> {
                 start,
                 end: document.text.len(),
                 kind,
-                normalized: normalized.unwrap_or(value).to_owned(),
+                normalized: normalized.map_or_else(|| patterns::normal_form(kind, value), str::to_owned),
             });
         }
     }
     Ok(document)
 }
 
-/// A RELATION node's value, `PREDICATE s o start end`, as a relation of the document read so far;
-/// `None` unless both ends are entities of this sentence of the types the predicate allows and
-/// the evidence lies inside the sentence.
+/// A RELATION node's value, `PREDICATE s o [start end]`, as a relation of the document read so
+/// far; `None` unless both ends are entities of this sentence of the types the predicate allows
+/// and the evidence (by default the span from one end to the other) lies inside the text read.
 fn relation(
     value: &str,
     sentence_start: usize,
@@ -201,16 +212,20 @@ fn relation(
 ) -> Option<Relation> {
     let mut parts = value.split(' ');
     let predicate = Predicate::from_name(parts.next()?)?;
-    let mut number = || parts.next()?.parse::<usize>().ok();
-    let (s, o, start, end) = (number()?, number()?, number()?, number()?);
-    if parts.next().is_some() {
-        return None;
-    }
+    let numbers: Vec<usize> = parts.map(|p| p.parse::<usize>().ok()).collect::<Option<_>>()?;
+    let (s, o, evidence) = match numbers.as_slice() {
+        &[s, o] => (s, o, None),
+        &[s, o, start, end] => (s, o, Some((start, end))),
+        _ => return None,
+    };
     let subject = first_entity.checked_add(s)?;
     let object = first_entity.checked_add(o)?;
     let entities = &document.extraction.entities;
     let (a, b) = (entities.get(subject)?, entities.get(object)?);
-    let (start, end) = (sentence_start.checked_add(start)?, sentence_start.checked_add(end)?);
+    let (start, end) = match evidence {
+        Some((start, end)) => (sentence_start.checked_add(start)?, sentence_start.checked_add(end)?),
+        None => (a.start.min(b.start), a.end.max(b.end)),
+    };
     let fits =
         subject != object && predicate.allows(a.kind, b.kind) && start <= end && end <= document.text.len();
     fits.then_some(Relation { subject, predicate, object, start, end })
