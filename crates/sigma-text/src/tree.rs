@@ -214,8 +214,8 @@ fn relation(
     let predicate = Predicate::from_name(parts.next()?)?;
     let numbers: Vec<usize> = parts.map(|p| p.parse::<usize>().ok()).collect::<Option<_>>()?;
     let (s, o, evidence) = match numbers.as_slice() {
-        &[s, o] => (s, o, None),
-        &[s, o, start, end] => (s, o, Some((start, end))),
+        [s, o] => (*s, *o, None),
+        [s, o, start, end] => (*s, *o, Some((*start, *end))),
         _ => return None,
     };
     let subject = first_entity.checked_add(s)?;
