@@ -1342,7 +1342,8 @@ fn classify(
                 && g.place(w).is_none()
                 && memory.recall(w).is_none()
                 && words.len() == 1
-                && !(g.is_organization(w) && org_follows(text, toks, last)));
+                && !(g.is_organization(w) && org_follows(text, toks, last))
+                && !(words.len() == 1 && org_subject_follows(text, toks, last)));
         let org_like = words.len() > 1 && words.last().is_some_and(|l| ORG_WORDS.contains(l));
         if starter && !org_like {
             if words.len() == 1 {
@@ -1463,7 +1464,9 @@ fn classify(
             classify_several(words, start, end, places, the_before, in_place_context, in_org_context, g)
         } else {
             let w = words.first().copied().unwrap_or_default();
-            if is_acronym(w) || (in_org_context && !in_place_context) {
+            if is_acronym(w)
+                || ((in_org_context || org_subject_follows(text, toks, last)) && !in_place_context)
+            {
                 (EntityType::Organization, Strong)
             } else if g.is_given_name(w) && !g.is_common_word(w) {
                 (EntityType::Person, Strong)
@@ -1776,6 +1779,24 @@ fn org_follows(text: &str, toks: &[Token], last: usize) -> bool {
         )
         || toks.get(last).is_some_and(|t| strip_possessive(t.text(text)).is_some())
             && matches!(next, "chief" | "CEO" | "shares" | "board" | "headquarters" | "founder" | "chairman")
+}
+
+/// Whether a passive that only a company takes follows a name: `Google was founded by`,
+/// `Apple is headquartered in`, `Slack was acquired by`. (A place can be founded too, but a
+/// place the lists know is decided before this is asked.)
+fn org_subject_follows(text: &str, toks: &[Token], last: usize) -> bool {
+    let after = words_after(text, toks, last, 3);
+    let verb = match after.first().map(String::as_str) {
+        Some("was" | "is" | "were" | "are") => after.get(1),
+        Some("has" | "had") if after.get(1).is_some_and(|w| w == "been") => after.get(2),
+        _ => None,
+    };
+    verb.is_some_and(|v| {
+        matches!(
+            v.as_str(),
+            "founded" | "co-founded" | "cofounded" | "headquartered" | "incorporated" | "acquired" | "listed"
+        )
+    })
 }
 
 /// Organisation words too ordinary to end a name in text without capitals.
