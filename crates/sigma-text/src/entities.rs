@@ -1582,18 +1582,23 @@ fn previous_word<'t>(text: &'t str, toks: &[Token], first: usize) -> &'t str {
         .map_or("", |t| t.text(text))
 }
 
+/// How many tokens a look at a name's surroundings reads, at most: what decides a name is near
+/// it, and a bound keeps the work per name constant on text of any length.
+const LOOK_AROUND: usize = 24;
+
 /// The (up to) three words before token `first`, in lower case, joined by spaces, skipping
 /// `the`.
 fn context_before(text: &str, toks: &[Token], first: usize) -> String {
     let mut words: Vec<String> = toks
-        .get(..first)
+        .get(first.saturating_sub(LOOK_AROUND)..first)
         .unwrap_or_default()
         .iter()
         .rev()
         .filter(|t| t.kind != TokenKind::Space)
-        .map(|t| t.text(text).to_lowercase())
-        .filter(|w| w != "the" && w != "a" && w != "an")
+        .map(|t| t.text(text))
+        .filter(|w| !["the", "a", "an"].iter().any(|skip| w.eq_ignore_ascii_case(skip)))
         .take(3)
+        .map(str::to_lowercase)
         .collect();
     words.reverse();
     words.join(" ")
@@ -1715,6 +1720,7 @@ fn person_follows(text: &str, toks: &[Token], last: usize) -> bool {
     toks.get(last + 1..)
         .unwrap_or_default()
         .iter()
+        .take(4 * LOOK_AROUND)
         .filter(|t| t.kind == TokenKind::Word)
         .take_while(|t| !is_capitalised(t.text(text)))
         .any(|t| matches!(t.text(text), "he" | "she" | "his" | "her" | "him" | "himself" | "herself"))
@@ -1853,6 +1859,9 @@ fn caseless_names(text: &str, toks: &[Token], places: &[PlaceMatch], g: &Gazette
     let mut i = 0;
     while i < words.len() {
         let mut found = None;
+        let context = words
+            .get(i)
+            .is_some_and(|&a| ORG_BEFORE.iter().any(|c| context_before(text, toks, a).ends_with(c)));
         for n in (1..=4).rev() {
             let (Some(&a), Some(&b)) = (words.get(i), words.get(i + n - 1)) else { continue };
             let (Some(first), Some(last)) = (toks.get(a), toks.get(b)) else { continue };
@@ -1860,7 +1869,6 @@ fn caseless_names(text: &str, toks: &[Token], places: &[PlaceMatch], g: &Gazette
             if !name.split(' ').all(|w| !w.is_empty()) || name.split(' ').count() != n {
                 continue;
             }
-            let context = ORG_BEFORE.iter().any(|c| context_before(text, toks, a).ends_with(c));
             if g.is_organization_lower(name) && (context || !(n == 1 && g.is_common_word(name))) {
                 found = Some((first.start, last.end, n));
                 break;

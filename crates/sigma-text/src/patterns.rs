@@ -2,6 +2,7 @@
 //! quantities, times and dates, found by regular expressions (the `regex` crate, linear time on
 //! any input) and normalised.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -91,12 +92,20 @@ fn patterns() -> &'static Patterns {
 pub(crate) fn find(text: &str) -> Vec<Found> {
     let p = patterns();
     let mut found: Vec<Found> = Vec::new();
+    // The spans taken so far, by start (they never overlap, so the one starting last before
+    // `end` is the only one that can overlap `start..end`).
+    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
     let mut add = |start: usize, end: usize, kind: EntityType| {
-        if found.iter().any(|f| start < f.end && f.start < end) {
+        if taken.range(..end).next_back().is_some_and(|(_, &taken_end)| start < taken_end) {
             return;
         }
         let Some(surface) = text.get(start..end) else { return };
         if let Some((start, end, normalized)) = accept(text, start, end, surface, kind) {
+            debug_assert!(
+                taken.range(..end).next_back().is_none_or(|(_, &e)| start >= e),
+                "accept only narrows"
+            );
+            taken.insert(start, end);
             found.push(Found { start, end, kind, normalized });
         }
     };

@@ -63,8 +63,13 @@ const STARTERS: &[&str] = &[
     "However",
 ];
 
+/// The longest sentence, in bytes: a longer stretch without a sentence end (not prose, or not
+/// punctuated) is cut at white space into pieces of at most this length, so the work each
+/// sentence costs stays bounded on text of any shape.
+pub(crate) const MAX_SENTENCE: usize = 2_000;
+
 /// The sentences of `text`, as byte ranges that cover it exactly, in order (each keeps the
-/// spaces after it).
+/// spaces after it; none is longer than [`MAX_SENTENCE`]).
 pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     for (start, piece) in text.split_sentence_bound_indices() {
@@ -76,7 +81,33 @@ pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
             _ => out.push(range),
         }
     }
+    if out.iter().any(|r| r.len() > MAX_SENTENCE) {
+        out = out.into_iter().flat_map(|r| cut(text, r)).collect();
+    }
     out
+}
+
+/// `range` in pieces of at most [`MAX_SENTENCE`] bytes, each ending after white space where the
+/// stretch has any, else at a character boundary.
+fn cut(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let mut pieces = Vec::new();
+    let mut start = range.start;
+    while range.end - start > MAX_SENTENCE {
+        let window = text.get(start..text.floor_char_boundary(start + MAX_SENTENCE)).unwrap_or_default();
+        let after_space = window.rfind(char::is_whitespace).map(|at| {
+            let width = window.get(at..).and_then(|s| s.chars().next()).map_or(1, char::len_utf8);
+            at + width
+        });
+        let length = match after_space {
+            Some(length) => length,
+            None => window.len(),
+        };
+        debug_assert!(length > 0, "a window of MAX_SENTENCE bytes holds at least one character");
+        pieces.push(start..start + length);
+        start += length;
+    }
+    pieces.push(start..range.end);
+    pieces
 }
 
 /// Whether a sentence piece ends in an abbreviation or an initial, so that the `next` piece is
@@ -176,6 +207,21 @@ mod tests {
         );
         assert!(split("").is_empty());
         assert_eq!(split("no stop at the end"), ["no stop at the end"]);
+    }
+
+    #[test]
+    fn long_stretches_are_cut_at_white_space_or_characters() {
+        let words = "the ".repeat(1_500);
+        let parts = split(&words);
+        assert_eq!(parts.concat(), words);
+        assert!(parts.iter().all(|p| p.len() <= MAX_SENTENCE && p.ends_with(' ')));
+        assert_eq!(parts.len(), 3);
+        let letters = "é".repeat(1_500);
+        let parts = split(&letters);
+        assert_eq!(parts.concat(), letters);
+        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [2_000, 1_000]);
+        let mixed = format!("{} {}", "x".repeat(1_998), "y".repeat(10));
+        assert_eq!(split(&mixed).iter().map(|p| p.len()).collect::<Vec<_>>(), [1_999, 10]);
     }
 
     #[test]

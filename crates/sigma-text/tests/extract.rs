@@ -106,3 +106,21 @@ fn an_ordinary_word_or_a_known_place_is_not_made_a_company() {
     let rome = dump("Rome was founded in 753 BC.");
     assert_eq!(rome.first().map(String::as_str), Some("LOCATION Rome [0,4)"));
 }
+
+/// Inputs of shapes that once made extraction quadratic (every look around a name read the
+/// whole sentence, or every new pattern was checked against all before it). They must come out
+/// well formed; were the work quadratic again, this test would take minutes instead of a second.
+#[test]
+fn repetitive_inputs_extract_in_linear_work() {
+    for unit in ["the ", "$1 ", "Mr. ", "a@b.co ", "http://a.b/c ", "Paris, ", "was born in ", "Moscow's "] {
+        let text = unit.repeat(100_000 / unit.len());
+        let found = extract(&text);
+        let mut previous_end = 0;
+        for e in &found.entities {
+            assert!(previous_end <= e.start && e.start < e.end && e.end <= text.len(), "{unit:?}");
+            previous_end = e.end;
+        }
+        let tree = sigma_text::parse(&text).expect("100 kB is a tree");
+        assert_eq!(sigma_text::to_text(&tree).expect("a text tree"), text);
+    }
+}
