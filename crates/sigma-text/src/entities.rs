@@ -1353,6 +1353,13 @@ fn classify(
             word_indexes.remove(0);
         }
     }
+    // A role alone is not a name: `the CEO of`, `its CFO`.
+    if let [only] = words.as_slice()
+        && (ROLE_TITLES.contains(only)
+            || matches!(*only, "CFO" | "COO" | "CTO" | "CIO" | "CMO" | "VP" | "SVP" | "EVP"))
+    {
+        return None;
+    }
     let first = *word_indexes.first()?;
     let mut start = toks.get(first)?.start;
     let surface = |start: usize, end: usize| text.get(start..end).unwrap_or_default();

@@ -290,6 +290,13 @@ const RULES: &[(Predicate, &str, &[&str], &str)] = &[
         &["marri", "wed", "wife", "husband", "spouse", "widow"],
         r"{P:s}(?:'s)? (?:wife|husband|spouse),? {P:o}",
     ),
+    // A second verb phrase of the same subject: `X was born in <L> and married Y`.
+    (
+        Predicate::MarriedTo,
+        "P",
+        &["marri", "wed"],
+        r"{P:s}(?:[^<;?]|<[LXO]\d+>)*? and (?:later |then |in <X\d+> )?(?:married|wed) {P:o}",
+    ),
     (
         Predicate::MarriedTo,
         "P",
