@@ -257,3 +257,53 @@ pub fn streams() -> Vec<(&'static str, Vec<String>)> {
         .map(|s| (s.name(), s.messages()))
         .collect()
 }
+
+/// A knowledge graph of 65,200 entities and 107,200 relations, built directly (no text): 200
+/// countries with a capital each, 5,000 cities in them, 20,000 companies each in a city, founded
+/// by a person born in a city, with a chief executive (who also works for it), and one company in
+/// ten acquiring the next. Deterministic.
+pub fn synthetic_graph() -> sigma_text::KnowledgeGraph {
+    use sigma_text::{Entity, EntityType, Extraction, Predicate, Relation};
+    const COUNTRIES: usize = 200;
+    const CITIES: usize = 5_000;
+    const COMPANIES: usize = 20_000;
+    let mut x = Extraction::default();
+    let entity = |x: &mut Extraction, kind: EntityType, name: String| {
+        x.entities.push(Entity { start: 0, end: 0, kind, normalized: name });
+        x.entities.len() - 1
+    };
+    let relate = |x: &mut Extraction, subject: usize, predicate: Predicate, object: usize| {
+        x.relations.push(Relation { subject, predicate, object, start: 0, end: 0 });
+    };
+    let countries: Vec<usize> =
+        (0..COUNTRIES).map(|k| entity(&mut x, EntityType::Location, format!("Country {k}"))).collect();
+    let cities: Vec<usize> =
+        (0..CITIES).map(|k| entity(&mut x, EntityType::Location, format!("City {k}"))).collect();
+    for (k, &city) in cities.iter().enumerate() {
+        let country = countries[k % COUNTRIES];
+        relate(
+            &mut x,
+            city,
+            if k < COUNTRIES { Predicate::CapitalOf } else { Predicate::LocatedIn },
+            country,
+        );
+    }
+    let mut companies = Vec::with_capacity(COMPANIES);
+    for k in 0..COMPANIES {
+        let company = entity(&mut x, EntityType::Organization, format!("Company {k}"));
+        let founder = entity(&mut x, EntityType::Person, format!("Founder {k}"));
+        let chief = entity(&mut x, EntityType::Person, format!("Chief {k}"));
+        relate(&mut x, company, Predicate::LocatedIn, cities[k * 7 % CITIES]);
+        relate(&mut x, company, Predicate::FoundedBy, founder);
+        relate(&mut x, founder, Predicate::BornIn, cities[k * 13 % CITIES]);
+        relate(&mut x, chief, Predicate::CeoOf, company);
+        relate(&mut x, chief, Predicate::WorksFor, company);
+        companies.push(company);
+    }
+    for k in (0..COMPANIES - 1).step_by(10) {
+        relate(&mut x, companies[k], Predicate::Acquired, companies[k + 1]);
+    }
+    let mut graph = sigma_text::KnowledgeGraph::new();
+    graph.add_extraction("synthetic", &x);
+    graph
+}

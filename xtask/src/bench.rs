@@ -65,6 +65,8 @@ pub(crate) fn run_benches(root: &Path, criterion_args: &[&str]) -> Result<(), St
             "batch",
             "--bench",
             "text",
+            "--bench",
+            "analogy",
             "--",
         ])
         .args(criterion_args)
@@ -208,8 +210,23 @@ pub(crate) fn collect(target: &Path) -> Result<Value, String> {
             "reference_mb_per_s": [per_sentence / 0.6e-3 / 1e6, per_sentence / 0.02e-3 / 1e6],
         })
     });
-    Ok(json!({ "workloads": workloads, "streams": stream_entries, "batch": batch, "text": text }))
+    let analogy = read_json(&target.join("sigma-bench/analogy.json")).ok().map(|a| {
+        let runs: Vec<Value> = ANALOGY_OPERATIONS
+            .iter()
+            .filter_map(|&operation| {
+                let ns = median("analogy", operation.to_owned())?;
+                Some(json!({ "operation": operation, "us_per_query": ns / 1e3 }))
+            })
+            .collect();
+        json!({ "entities": a["entities"], "relations": a["relations"], "runs": runs })
+    });
+    Ok(
+        json!({ "workloads": workloads, "streams": stream_entries, "batch": batch, "text": text, "analogy": analogy }),
+    )
 }
+
+/// The analogy benches' functions, in the order the report lists them.
+const ANALOGY_OPERATIONS: [&str; 3] = ["relational 1 step", "relational 2 steps", "relational from a hub"];
 
 /// The text benches' functions, in the order the report lists them.
 const TEXT_OPERATIONS: [&str; 5] = ["segment", "extract", "parse", "parse+v2", "v2+to_text"];
@@ -369,6 +386,28 @@ pub(crate) fn render(report: &Value) -> (String, String) {
             Cell::Text("reference extract (Python, 0.6 to 0.02 ms/sentence)".to_owned()),
             Cell::Text(format!("{:.2}–{:.1}", reference(0), reference(1))),
             Cell::Text("600–20".to_owned()),
+        ]);
+        let _ = writeln!(text, "{}", table.to_text());
+        let _ = writeln!(markdown, "{}", table.to_markdown());
+    }
+    if let Some(runs) = report["analogy"]["runs"].as_array() {
+        let a = &report["analogy"];
+        let mut table = Report::new(
+            &format!(
+                "analogy: a knowledge graph of {} entities and {} relations",
+                a["entities"], a["relations"]
+            ),
+            &["query", "µs/query"],
+        );
+        for run in runs {
+            table.row(vec![
+                Cell::Text(run["operation"].as_str().unwrap_or_default().to_owned()),
+                run["us_per_query"].as_f64().map_or(Cell::Empty, |us| Cell::Float(us, 2)),
+            ]);
+        }
+        table.row(vec![
+            Cell::Text("reference (Python, 44 to 1,000 candidates)".to_owned()),
+            Cell::Text("1,700–18,000".to_owned()),
         ]);
         let _ = writeln!(text, "{}", table.to_text());
         let _ = writeln!(markdown, "{}", table.to_markdown());

@@ -60,6 +60,9 @@ enum Command {
         #[command(subcommand)]
         action: commands::kg::Action,
     },
+    /// A is to B as C is to ?: answered from the relations of a knowledge graph (`--kg`), with
+    /// the evidence on request; refused, with the reason, where the graph holds none.
+    Analogy(commands::analogy::Args),
 }
 
 fn main() -> ExitCode {
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
         Command::Stats(args) => commands::stats::run(args),
         Command::Extract(args) => commands::extract::run(args),
         Command::Kg { action } => commands::kg::run(action),
+        Command::Analogy(args) => commands::analogy::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

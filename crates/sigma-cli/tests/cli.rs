@@ -518,3 +518,51 @@ fn kg_build_then_show() {
         "cannot read",
     );
 }
+
+#[test]
+fn analogy_over_a_graph_answers_with_evidence_or_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let (text, kg) = (dir.path().join("c.txt"), dir.path().join("graph.sg"));
+    std::fs::write(
+        &text,
+        "Ottawa is the capital of Canada. Canberra is the capital of Australia. Toronto is the largest city in Canada.",
+    )
+    .unwrap();
+    let built = sigma(&["kg", "build", "-o", kg.to_str().unwrap(), text.to_str().unwrap()], b"");
+    assert!(built.status.success(), "{built:?}");
+    let kg = kg.to_str().unwrap();
+    let plain = sigma(&["analogy", "--kg", kg, "Ottawa", "Canada", "Canberra"], b"");
+    assert!(plain.status.success(), "{plain:?}");
+    assert_eq!(String::from_utf8_lossy(&plain.stdout), "Australia\n");
+    let json = sigma(&["analogy", "--kg", kg, "--json", "Ottawa", "Canada", "Canberra"], b"");
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"answer": "Australia", "score": 1.0, "path": "CAPITAL_OF", "candidates": [["Australia", 1.0]]})
+    );
+    let explained = sigma(&["analogy", "--kg", kg, "--explain", "Ottawa", "Canada", "Canberra"], b"");
+    let explained = String::from_utf8_lossy(&explained.stdout).into_owned();
+    let name = text.to_str().unwrap();
+    assert_eq!(
+        explained,
+        format!(
+            "Australia (score 1.00: 1 of the 1 paths from A to B lead there from C)\n\
+             path: CAPITAL_OF\n\
+             A to B: Ottawa CAPITAL_OF Canada ({name}, bytes 0..31)\n\
+             C to D: Canberra CAPITAL_OF Australia ({name}, bytes 33..69)\n\
+             paths from A to B: CAPITAL_OF\n"
+        )
+    );
+    assert_fails(
+        &sigma(&["analogy", "--kg", kg, "Ottawa", "Canada", "Toronto"], b""),
+        "\"Toronto\" has none of the relations that join A and B (CAPITAL_OF)",
+    );
+    assert_fails(
+        &sigma(&["analogy", "--kg", kg, "king", "queen", "man"], b""),
+        "A (\"king\") is not an entity",
+    );
+    assert_fails(
+        &sigma(&["analogy", "--kg", kg, "Ottawa", "Australia", "Canberra"], b""),
+        "no relation (of one or two steps) joins \"Ottawa\" and \"Australia\"",
+    );
+}

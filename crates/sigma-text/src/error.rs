@@ -109,3 +109,54 @@ pub enum TreeFault {
     )]
     Relation,
 }
+
+/// Which term of an analogy *A is to B as C is to ?* an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Term {
+    /// The first term.
+    A,
+    /// The second term.
+    B,
+    /// The third term.
+    C,
+}
+
+impl std::fmt::Display for Term {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Term::A => "A",
+            Term::B => "B",
+            Term::C => "C",
+        })
+    }
+}
+
+/// Why a relational analogy has no answer: the graph holds no evidence for one.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum AnalogyError {
+    /// The graph knows no entity of this name (nor alias).
+    #[error("{term} ({name:?}) is not an entity of the graph")]
+    UnknownName {
+        /// Which term.
+        term: Term,
+        /// The name as given.
+        name: String,
+    },
+    /// No path of one or two relations joins A and B, so there is nothing to carry over.
+    #[error("no relation (of one or two steps) joins {a:?} and {b:?}")]
+    NoPath {
+        /// A, as given.
+        a: String,
+        /// B, as given.
+        b: String,
+    },
+    /// None of the paths from A to B leads anywhere from C.
+    #[error("{c:?} has none of the relations that join A and B ({})", paths.join(", "))]
+    NoAnswer {
+        /// C, as given.
+        c: String,
+        /// The paths from A to B, written as property paths.
+        paths: Vec<String>,
+    },
+}

@@ -73,6 +73,8 @@ pub struct KnowledgeGraph {
     keys: HashMap<(EntityType, String), NodeIndex>,
     /// Edges by subject, predicate and object.
     edges: HashMap<(NodeIndex, Predicate, NodeIndex), EdgeIndex>,
+    /// How many edges each predicate has.
+    per_predicate: HashMap<Predicate, usize>,
     documents: Vec<String>,
 }
 
@@ -203,14 +205,38 @@ impl KnowledgeGraph {
 
     /// Records `evidence` for the edge `subject → object`, made if there is none.
     fn relate(&mut self, subject: NodeIndex, predicate: Predicate, object: NodeIndex, evidence: Evidence) {
-        let edge = *self.edges.entry((subject, predicate, object)).or_insert_with(|| {
-            self.graph.add_edge(subject, object, GraphRelation { predicate, evidence: Vec::new() })
-        });
+        let edge = match self.edges.get(&(subject, predicate, object)) {
+            Some(&edge) => edge,
+            None => self.new_edge(subject, predicate, object),
+        };
         if let Some(relation) = self.graph.edge_weight_mut(edge)
             && !relation.evidence.contains(&evidence)
         {
             relation.evidence.push(evidence);
         }
+    }
+
+    /// A new edge `subject → object`, without evidence yet.
+    fn new_edge(&mut self, subject: NodeIndex, predicate: Predicate, object: NodeIndex) -> EdgeIndex {
+        let edge = self.graph.add_edge(subject, object, GraphRelation { predicate, evidence: Vec::new() });
+        self.edges.insert((subject, predicate, object), edge);
+        *self.per_predicate.entry(predicate).or_default() += 1;
+        edge
+    }
+
+    /// How many relations of one predicate the graph holds.
+    pub fn predicate_count(&self, predicate: Predicate) -> usize {
+        self.per_predicate.get(&predicate).copied().unwrap_or(0)
+    }
+
+    /// The relation `subject —predicate→ object`, if the graph holds it.
+    pub fn relation(
+        &self,
+        subject: EntityId,
+        predicate: Predicate,
+        object: EntityId,
+    ) -> Option<&GraphRelation> {
+        self.edges.get(&(subject, predicate, object)).and_then(|&edge| self.graph.edge_weight(edge))
     }
 
     /// The documents, by index, as they were added.
@@ -317,7 +343,12 @@ impl KnowledgeGraph {
 
     /// A relation as JSON: `{"subject", "predicate", "object", "count", "evidence"}` with each
     /// evidence as `{"document", "start", "end"}` (the document by name).
-    fn relation_json(&self, subject: EntityId, relation: &GraphRelation, object: EntityId) -> Value {
+    pub(crate) fn relation_json(
+        &self,
+        subject: EntityId,
+        relation: &GraphRelation,
+        object: EntityId,
+    ) -> Value {
         json!({
             "subject": subject.index(),
             "predicate": relation.predicate.name(),
@@ -467,9 +498,7 @@ impl KnowledgeGraph {
             if graph.edges.contains_key(&(subject, predicate, object)) {
                 return Err(fault(&relation, GraphFault::Duplicate));
             }
-            let edge =
-                graph.graph.add_edge(subject, object, GraphRelation { predicate, evidence: Vec::new() });
-            graph.edges.insert((subject, predicate, object), edge);
+            let edge = graph.new_edge(subject, predicate, object);
             for evidence in relation.children() {
                 let parsed = (evidence.primitive() == Primitive::REFERENCE && !evidence.has_children())
                     .then(|| parse_evidence(evidence.value()?, graph.documents.len()))

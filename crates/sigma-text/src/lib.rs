@@ -31,6 +31,7 @@
 #![warn(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+mod analogy;
 mod entities;
 mod error;
 mod gazetteer;
@@ -43,7 +44,8 @@ mod types;
 
 use std::ops::Range;
 
-pub use error::{GraphFault, TextError, TreeFault};
+pub use analogy::{Candidate, RelationPath, RelationalAnalogy, Statement, Step};
+pub use error::{AnalogyError, GraphFault, Term, TextError, TreeFault};
 pub use graph::{EntityId, Evidence, GraphEntity, GraphRelation, KnowledgeGraph, entity_key};
 pub use tree::{Document, parse, read, to_text};
 pub use types::{Entity, EntityType, Extraction, Predicate, Relation};

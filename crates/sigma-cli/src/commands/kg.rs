@@ -1,7 +1,7 @@
 //! `sigma kg build` and `sigma kg show`: a knowledge graph from text files (one document each),
 //! kept as v2 bytes, and shown as JSON.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use sigma_codec::Format;
 use sigma_text::KnowledgeGraph;
@@ -60,14 +60,7 @@ pub(crate) fn run(action: Action) -> Result<(), Failure> {
         }
         Action::Show { limits, to, graph, name: entity } => {
             let file = name(Some(&graph));
-            let bytes = read_input(Some(&graph))?;
-            let format = sigma_codec::detect(&bytes).map_err(Failure::during(&file))?;
-            if format != Format::V2 {
-                return Err(Failure(format!("{file}: {} bytes, not a graph (v2)", format.name())));
-            }
-            let tree =
-                sigma_codec::decode_with_limits(&bytes, &limits.into()).map_err(Failure::during(&file))?;
-            let graph = KnowledgeGraph::from_tree(&tree).map_err(|e| Failure(format!("{file}: {e}")))?;
+            let graph = load(&graph, limits)?;
             let json = match entity {
                 None => graph.to_json(),
                 Some(entity) => {
@@ -82,4 +75,16 @@ pub(crate) fn run(action: Action) -> Result<(), Failure> {
             write_output(to.output_file.as_deref(), (json.to_string() + "\n").as_bytes())
         }
     }
+}
+
+/// A graph written by `sigma kg build`, read under `limits`.
+pub(crate) fn load(path: &Path, limits: Limits) -> Result<KnowledgeGraph, Failure> {
+    let file = name(Some(path));
+    let bytes = read_input(Some(path))?;
+    let format = sigma_codec::detect(&bytes).map_err(Failure::during(&file))?;
+    if format != Format::V2 {
+        return Err(Failure(format!("{file}: {} bytes, not a graph (v2)", format.name())));
+    }
+    let tree = sigma_codec::decode_with_limits(&bytes, &limits.into()).map_err(Failure::during(&file))?;
+    KnowledgeGraph::from_tree(&tree).map_err(|e| Failure(format!("{file}: {e}")))
 }
