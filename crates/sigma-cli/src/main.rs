@@ -60,8 +60,9 @@ enum Command {
         #[command(subcommand)]
         action: commands::kg::Action,
     },
-    /// A is to B as C is to ?: answered from the relations of a knowledge graph (`--kg`), with
-    /// the evidence on request; refused, with the reason, where the graph holds none.
+    /// A is to B as C is to ?: answered from the relations of a knowledge graph (`--kg`) or from
+    /// word vectors (`--vectors`), with the evidence on request; refused, with the reason, where
+    /// there is none.
     Analogy(commands::analogy::Args),
 }
 
@@ -77,8 +78,14 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             let text = e.to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
+            let mut lines = text.lines();
+            let first = lines.next().unwrap_or("invalid arguments");
             let first = first.strip_prefix("error: ").unwrap_or(first);
+            // A line that ends in a colon announces what the next one lists.
+            let first = match lines.next().map(str::trim) {
+                Some(next) if first.ends_with(':') && !next.is_empty() => format!("{first} {next}"),
+                _ => first.to_owned(),
+            };
             return Failure(format!("{first} (see 'sigma --help')")).report();
         }
     };

@@ -566,3 +566,34 @@ fn analogy_over_a_graph_answers_with_evidence_or_refuses() {
         "no relation (of one or two steps) joins \"Ottawa\" and \"Australia\"",
     );
 }
+
+#[test]
+fn analogy_over_word_vectors_answers_or_names_the_unknown_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let vectors = dir.path().join("v.txt");
+    std::fs::write(&vectors, "king 1 1 0\nqueen 1 -1 0\nman 0 1 1\nwoman 0 -1 1\nboy 0 1 1.2\n").unwrap();
+    let vectors = vectors.to_str().unwrap();
+    for method in ["3cosadd", "3cosmul"] {
+        let found =
+            sigma(&["analogy", "--vectors", vectors, "--method", method, "king", "queen", "man"], b"");
+        assert!(found.status.success(), "{found:?}");
+        assert_eq!(String::from_utf8_lossy(&found.stdout), "woman\n");
+    }
+    let json = sigma(&["analogy", "--vectors", vectors, "--json", "-k", "1", "king", "queen", "man"], b"");
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"answer": "woman", "score": 1.0, "method": "3cosadd", "candidates": [["woman", 1.0]]})
+    );
+    assert_fails(
+        &sigma(&["analogy", "--vectors", vectors, "king", "queen", "dog"], b""),
+        "C (\"dog\") has no vector",
+    );
+    let bad = dir.path().join("bad.vec");
+    std::fs::write(&bad, "2 3\nking 1 1 0\nqueen 1 -1\n").unwrap();
+    assert_fails(
+        &sigma(&["analogy", "--vectors", bad.to_str().unwrap(), "king", "queen", "man"], b""),
+        "line 3: 2 components where 3 are expected",
+    );
+    assert_fails(&sigma(&["analogy", "king", "queen", "man"], b""), "<--kg <KG>|--vectors <FILE>>");
+}

@@ -160,3 +160,118 @@ pub enum AnalogyError {
         paths: Vec<String>,
     },
 }
+
+/// Where in a vector file an error is: a byte offset (binary files) or a 1-based line (text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// A byte offset from the start of the file.
+    Byte(usize),
+    /// A line, counted from 1.
+    Line(usize),
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Position::Byte(at) => write!(f, "byte {at}"),
+            Position::Line(line) => write!(f, "line {line}"),
+        }
+    }
+}
+
+/// An error of word vectors: reading a file, or answering an analogy.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{}{fault}", at.map(|at| format!("{at}: ")).unwrap_or_default())]
+pub struct VectorError {
+    /// Where in the file, for a reading error.
+    pub at: Option<Position>,
+    /// What is wrong.
+    pub fault: VectorFault,
+}
+
+/// What is wrong with a vector file, or why an analogy over vectors has no answer.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum VectorFault {
+    /// A word2vec file whose first line is not `rows dims`.
+    #[error("the first line must be `rows dims`")]
+    Header,
+    /// A header the file's length cannot hold (or with a zero).
+    #[error("a header of {rows} rows of {dims} components, which {bytes} bytes cannot hold")]
+    Shape {
+        /// Rows the header promises.
+        rows: usize,
+        /// Components per row it promises.
+        dims: usize,
+        /// Bytes after the header.
+        bytes: usize,
+    },
+    /// Fewer or more rows than the header says.
+    #[error("{found} rows where the header says {expected}")]
+    Rows {
+        /// Rows found (so far).
+        found: usize,
+        /// Rows the header says.
+        expected: usize,
+    },
+    /// A line with another number of components than the header (or the first line).
+    #[error("{found} components where {expected} are expected")]
+    Components {
+        /// Components on this line.
+        found: usize,
+        /// Components every line has.
+        expected: usize,
+    },
+    /// A component that does not parse as a number.
+    #[error("component {component} is not a number")]
+    NotANumber {
+        /// Its index on the line.
+        component: usize,
+    },
+    /// A component that is infinite or not a number.
+    #[error("component {component} is not finite")]
+    NotFinite {
+        /// Its index in the vector.
+        component: usize,
+    },
+    /// A word given a second time.
+    #[error("{word:?} is given twice")]
+    Duplicate {
+        /// The word.
+        word: String,
+    },
+    /// Bytes that are not UTF-8 in a word (binary) or a line (text).
+    #[error("not UTF-8")]
+    NotUtf8,
+    /// A word of no characters.
+    #[error("a word is empty")]
+    EmptyWord,
+    /// A word longer than 4,096 bytes in a binary file (no space after it).
+    #[error("a word longer than 4096 bytes")]
+    LongWord,
+    /// The file ends inside a row.
+    #[error("the file ends inside a row")]
+    Truncated,
+    /// A file with no vectors.
+    #[error("no vectors")]
+    Empty,
+    /// A word of an analogy that the vectors do not hold (as given, nor in lower case).
+    #[error("{term} ({word:?}) has no vector")]
+    UnknownWord {
+        /// Which term.
+        term: Term,
+        /// The word.
+        word: String,
+    },
+    /// A word of an analogy whose vector is all zeros.
+    #[error("{term} ({word:?}) has a vector of zeros, which points nowhere")]
+    ZeroVector {
+        /// Which term.
+        term: Term,
+        /// The word.
+        word: String,
+    },
+    /// Every word is one of the query's (or has a zero vector).
+    #[error("no word other than A, B and C to answer with")]
+    NoCandidate,
+}

@@ -41,14 +41,16 @@ mod relations;
 mod segment;
 mod tree;
 mod types;
+mod vectors;
 
 use std::ops::Range;
 
 pub use analogy::{Candidate, RelationPath, RelationalAnalogy, Statement, Step};
-pub use error::{AnalogyError, GraphFault, Term, TextError, TreeFault};
+pub use error::{AnalogyError, GraphFault, Position, Term, TextError, TreeFault, VectorError, VectorFault};
 pub use graph::{EntityId, Evidence, GraphEntity, GraphRelation, KnowledgeGraph, entity_key};
 pub use tree::{Document, parse, read, to_text};
 pub use types::{Entity, EntityType, Extraction, Predicate, Relation};
+pub use vectors::{AnalogyMethod, VectorAnalogy, VectorFormat, WordCandidate, WordVectors};
 
 /// What one sentence holds: its byte range in the text, its entities (offsets into the whole
 /// text) and its relations (subject and object index its own entities; evidence offsets into the
