@@ -27,12 +27,14 @@
 // A library does not unwrap, panic or print (unit tests are exempt via clippy.toml).
 #![warn(clippy::unwrap_used, clippy::panic, clippy::print_stdout, clippy::print_stderr)]
 
+pub mod analogy;
 mod context;
 mod edit;
 pub mod hash;
 pub mod similar;
 mod values;
 
+pub use analogy::{Transform, TreeAnalogyError, analogy, learn};
 pub use context::{Context, ContextConfig, Entry, SubtreeLocation};
 pub use edit::{Edit, Op, describe};
 pub use similar::{Match, SimilarityIndex};
