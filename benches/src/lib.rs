@@ -258,7 +258,7 @@ pub fn streams() -> Vec<(&'static str, Vec<String>)> {
         .collect()
 }
 
-/// A knowledge graph of 65,200 entities and 107,200 relations, built directly (no text): 200
+/// A knowledge graph of 65,200 entities and 107,000 relations, built directly (no text): 200
 /// countries with a capital each, 5,000 cities in them, 20,000 companies each in a city, founded
 /// by a person born in a city, with a chief executive (who also works for it), and one company in
 /// ten acquiring the next. Deterministic.

@@ -218,7 +218,7 @@ pub(crate) fn collect(target: &Path) -> Result<Value, String> {
                 Some(json!({ "operation": operation, "us_per_query": ns / 1e3 }))
             })
             .collect();
-        json!({ "entities": a["entities"], "relations": a["relations"], "runs": runs })
+        json!({ "entities": a["entities"], "relations": a["relations"], "structural_nodes": a["structural_nodes"], "runs": runs })
     });
     Ok(
         json!({ "workloads": workloads, "streams": stream_entries, "batch": batch, "text": text, "analogy": analogy }),
@@ -226,7 +226,8 @@ pub(crate) fn collect(target: &Path) -> Result<Value, String> {
 }
 
 /// The analogy benches' functions, in the order the report lists them.
-const ANALOGY_OPERATIONS: [&str; 3] = ["relational 1 step", "relational 2 steps", "relational from a hub"];
+const ANALOGY_OPERATIONS: [&str; 4] =
+    ["relational 1 step", "relational 2 steps", "relational from a hub", "structural"];
 
 /// The text benches' functions, in the order the report lists them.
 const TEXT_OPERATIONS: [&str; 5] = ["segment", "extract", "parse", "parse+v2", "v2+to_text"];

@@ -595,5 +595,46 @@ fn analogy_over_word_vectors_answers_or_names_the_unknown_word() {
         &sigma(&["analogy", "--vectors", bad.to_str().unwrap(), "king", "queen", "man"], b""),
         "line 3: 2 components where 3 are expected",
     );
-    assert_fails(&sigma(&["analogy", "king", "queen", "man"], b""), "<--kg <KG>|--vectors <FILE>>");
+    // Without --kg or --vectors, A, B and C are files of trees.
+    assert_fails(&sigma(&["analogy", "king", "queen", "man"], b""), "cannot read king");
+}
+
+#[test]
+fn analogy_over_three_trees_makes_the_edit_to_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let a = write("a.json", r#"{"user_name":"ada","age":"36"}"#);
+    let b = write("b.json", r#"{"username":"ada","age":36,"active":true}"#);
+    let c = write("c.json", r#"{"user_name":"alan","age":"41","x":[1]}"#);
+    let d = sigma(&["analogy", &a, &b, &c], b"");
+    assert!(d.status.success(), "{d:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&d.stdout),
+        "{\"username\":\"alan\",\"age\":41,\"x\":[1],\"active\":true}\n"
+    );
+    let explained = sigma(&["analogy", "--explain", &a, &b, &c], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&explained.stdout),
+        "renames .user_name to .username\nmakes .age a NUMBER instead of a STRING\nadds .active = true\n\
+         {\"username\":\"alan\",\"age\":41,\"x\":[1],\"active\":true}\n"
+    );
+    // C as ΣLANG bytes, D as a tree.
+    let c_bytes = dir.path().join("c.sg");
+    std::fs::write(&c_bytes, sigma(&["encode", "--input", "json", &c], b"").stdout).unwrap();
+    let tree = sigma(&["analogy", "--output", "tree", &a, &b, c_bytes.to_str().unwrap()], b"");
+    assert!(String::from_utf8_lossy(&tree.stdout).starts_with("{\"p\":113,"), "{tree:?}");
+    let lacking = write("lacking.json", r#"{"age":"41"}"#);
+    assert_fails(
+        &sigma(&["analogy", &a, &b, &lacking], b""),
+        "the edit does not fit C at .: C has no member \"user_name\"",
+    );
+    let broken = write("broken.json", "{\"a\":");
+    assert_fails(
+        &sigma(&["analogy", &a, &b, &broken], b""),
+        "neither a tree in tree JSON form nor a JSON document",
+    );
 }

@@ -375,7 +375,7 @@ fn plan(a: NodeRef<'_>, b: NodeRef<'_>) -> Plan {
     }
     let both_objects = is_object(a) && is_object(b);
     // All of A inside new structure: wrapped.
-    if b.has_children()
+    if b.subtree_size() > a.subtree_size()
         && !(both_objects && shares_a_key(a, b))
         && let Some(inside) = find_inside(b, a)
         && let Some(hole) = positions_to(b, inside)
@@ -383,7 +383,7 @@ fn plan(a: NodeRef<'_>, b: NodeRef<'_>) -> Plan {
         return Plan::Wrap { template: copy_with_hole(b, inside), hole, inner: Box::new(Plan::Same) };
     }
     // All of B inside A: unwrapped.
-    if a.has_children()
+    if a.subtree_size() > b.subtree_size()
         && !(both_objects && shares_a_key(a, b))
         && let Some(inside) = find_inside(a, b)
         && let Some(path) = path_to(a, inside)
