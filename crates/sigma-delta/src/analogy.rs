@@ -424,6 +424,18 @@ fn conditional(plan: &Plan) -> bool {
     }
 }
 
+/// Whether a conditional plan would change `node`.
+fn would_change(plan: &Plan, node: NodeRef<'_>) -> bool {
+    match plan {
+        Plan::Replace { from, .. } => from.root().is_some_and(|f| same(f, node)),
+        Plan::Node { label, .. } => {
+            label.value.as_ref().is_some_and(|(from, _)| node.value() == from.as_deref())
+                || label.primitive.is_some_and(|(from, _)| node.primitive() == from)
+        }
+        _ => true,
+    }
+}
+
 fn plan_positions(a: NodeRef<'_>, b: NodeRef<'_>) -> Option<Children> {
     let a_kids: Vec<NodeRef<'_>> = a.children().collect();
     let b_kids: Vec<NodeRef<'_>> = b.children().collect();
@@ -435,7 +447,11 @@ fn plan_positions(a: NodeRef<'_>, b: NodeRef<'_>) -> Option<Children> {
         let changed: Vec<&Plan> = plans.iter().filter(|p| **p != Plan::Same).collect();
         let Some(first) = changed.first() else { return Some(Children::Same) };
         let uniform = changed.iter().all(|p| p == first);
-        if uniform && (changed.len() == plans.len() || conditional(first)) {
+        // A change made only where C holds what A held may be tried on every element, unless
+        // an element A left alone holds that too.
+        let spares_the_rest =
+            || a_kids.iter().zip(&plans).all(|(kid, p)| *p != Plan::Same || !would_change(first, *kid));
+        if uniform && (changed.len() == plans.len() || (conditional(first) && spares_the_rest())) {
             return Some(Children::Each(Box::new((*first).clone())));
         }
         return Some(Children::ByIndex(plans));
