@@ -293,15 +293,17 @@ fn follow<'t>(node: NodeRef<'t>, path: &[Step]) -> Option<NodeRef<'t>> {
     Some(at)
 }
 
+/// The child of `at` whose subtree holds node `target`, with its position.
+fn child_towards(at: NodeRef<'_>, target: usize) -> Option<(usize, NodeRef<'_>)> {
+    at.children().enumerate().find(|(_, c)| c.index() <= target && target < c.index() + c.subtree_size())
+}
+
 /// The path from `root` to its descendant `target` (by index), as steps.
 fn path_to(root: NodeRef<'_>, target: usize) -> Option<Vec<Step>> {
     let mut steps = Vec::new();
     let mut at = root;
     while at.index() != target {
-        let (position, child) = at
-            .children()
-            .enumerate()
-            .find(|(_, c)| c.index() <= target && target < c.index() + c.subtree_size())?;
+        let (position, child) = child_towards(at, target)?;
         if is_object(at) && child.primitive() == Primitive::RECORD {
             let value = child.children().next()?;
             if child.index() == target {
@@ -353,10 +355,7 @@ fn positions_to(root: NodeRef<'_>, target: usize) -> Option<Vec<usize>> {
     let mut out = Vec::new();
     let mut at = root;
     while at.index() != target {
-        let (position, child) = at
-            .children()
-            .enumerate()
-            .find(|(_, c)| c.index() <= target && target < c.index() + c.subtree_size())?;
+        let (position, child) = child_towards(at, target)?;
         out.push(position);
         at = child;
     }
