@@ -18,7 +18,9 @@
 //!   elsewhere the example says nothing, and C's own value stays.
 //! - **Wrapping**: B holding all of A inside new structure (`x` → `{"value": x, "unit": "cm"}`)
 //!   wraps C the same way; A holding all of B inside it *unwraps* C.
-//! - Anything else is a *replacement* made only where C holds what A held.
+//! - Anything else is a *replacement*: made where C holds what A held; elsewhere, in one place,
+//!   an error (the new value is not made from the old, so it does not carry over), and across
+//!   every element of a list, the elements that differ are kept.
 //!
 //! When C lacks what the edit touches (a member to rename, an element to change, an object
 //! where the edit needs one), [`TreeAnalogyError::DoesNotFit`] names the place, as a path
@@ -614,10 +616,20 @@ fn apply(
     match plan {
         Plan::Same => copy_into(c, out)?,
         Plan::Replace { from, to } => {
-            let holds = from.root().is_some_and(|f| same(f, c));
-            match (holds, to.root()) {
-                (true, Some(to)) => copy_into(to, out)?,
-                _ => copy_into(c, out)?,
+            // In one place, a replacement whose result is not made from what was there: it
+            // carries over only to the same value.
+            if !from.root().is_some_and(|f| same(f, c)) {
+                return Err(does_not_fit(
+                    path,
+                    format!(
+                        "the edit replaces {} with {}, and C holds something else",
+                        render(from),
+                        render(to)
+                    ),
+                ));
+            }
+            if let Some(to) = to.root() {
+                copy_into(to, out)?;
             }
         }
         Plan::Wrap { template, hole, inner } => {
@@ -712,7 +724,13 @@ fn apply_positions(
         Children::Each(plan) => {
             for (i, kid) in kids.iter().enumerate() {
                 path.push_str(&format!("[{i}]"));
-                apply(plan, *kid, out, path)?;
+                match &**plan {
+                    // Tried on every element: made where it fits, the others kept.
+                    Plan::Replace { from, .. } if !from.root().is_some_and(|f| same(f, *kid)) => {
+                        copy_into(*kid, out)?;
+                    }
+                    plan => apply(plan, *kid, out, path)?,
+                }
                 path.truncate(at);
             }
         }

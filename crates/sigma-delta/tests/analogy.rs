@@ -98,6 +98,14 @@ fn an_edit_that_does_not_fit_names_the_place() {
         analogy(&list_a, &list_b, &json("[7,8,9,10]")).unwrap().to_json_document().unwrap(),
         "[7,8,9]"
     );
+    // A change not made from what was there does not carry over to another value.
+    let err =
+        analogy(&json(r#"{"p":{"x":1,"y":2}}"#), &json(r#"{"p":[1,2]}"#), &json(r#"{"p":{"x":5,"y":6}}"#))
+            .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"the edit does not fit C at .p: the edit replaces {"x":1,"y":2} with [1,2], and C holds something else"#
+    );
     let err = analogy(&json("[1,2,3]"), &json("[2,3]"), &json("{}")).unwrap_err();
     assert!(matches!(err, TreeAnalogyError::DoesNotFit { .. }), "{err}");
 }

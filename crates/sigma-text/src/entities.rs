@@ -939,7 +939,14 @@ fn agree_in_lists(text: &str, names: &mut [(Entity, Evidence)]) {
         {
             j += 1;
         }
-        if j > i {
+        // Two names joined by a comma, the second a possessive, are a name and its apposition
+        // (`Sundar Pichai, Google's chief executive`), not a list.
+        let apposition = j == i + 1
+            && names.get(j).is_some_and(|(e, _)| {
+                text.get(e.end..).is_some_and(|rest| rest.starts_with("'s ") || rest.starts_with("’s "))
+            })
+            && matches!(names.get(i).zip(names.get(j)), Some((a, b)) if text.get(a.0.end..b.0.start) == Some(", "));
+        if j > i && !apposition {
             let list = names.get(i..=j).unwrap_or_default();
             let strong: Vec<EntityType> =
                 list.iter().filter(|(_, ev)| *ev == Evidence::Strong).map(|(e, _)| e.kind).collect();
@@ -1799,6 +1806,12 @@ fn org_follows(text: &str, toks: &[Token], last: usize) -> bool {
 /// place the lists know is decided before this is asked.)
 fn org_subject_follows(text: &str, toks: &[Token], last: usize) -> bool {
     let after = words_after(text, toks, last, 3);
+    // An apposition only a company takes: `Apple, headquartered in Cupertino, …`.
+    if after.first().is_some_and(|w| w == ",")
+        && after.get(1).is_some_and(|w| matches!(w.as_str(), "headquartered" | "incorporated"))
+    {
+        return true;
+    }
     let verb = match after.first().map(String::as_str) {
         Some("was" | "is" | "were" | "are") => after.get(1),
         Some("has" | "had") if after.get(1).is_some_and(|w| w == "been") => after.get(2),

@@ -81,6 +81,13 @@ const RULES: &[(Predicate, &str, &[&str], &str)] = &[
         r"{P:s}{appos},? (?:who (?:is|was|has been|had been) |(?:is|was|has been|had been|became|becomes|remains|served as|serves as) |as )?(?:the |its |a )?{former}{ceo} (?:of|at) {the}{O:o}",
     ),
     (Predicate::CeoOf, "PO", &["chief exec", "ceo"], r"{O:o}(?:'s)? {former}{ceo},? {P:s}"),
+    // `Sundar Pichai, Google's chief executive, …`
+    (
+        Predicate::CeoOf,
+        "PO",
+        &["chief exec", "ceo"],
+        r"{P:s}, {the}{O:o}'s {former}{ceo}(?:,|$| (?:is|was|has|had|said))",
+    ),
     (
         Predicate::CeoOf,
         "PO",
@@ -264,6 +271,13 @@ const RULES: &[(Predicate, &str, &[&str], &str)] = &[
         "L",
         &["capital"],
         r"capital (?:city )?of {the}{L:o}, {L:s}(?P<no>,? (?:and|or) )?",
+    ),
+    // `The capital of Japan is Tokyo.`
+    (
+        Predicate::CapitalOf,
+        "L",
+        &["capital"],
+        r"capital (?:city )?of {the}{L:o} (?:is|was|has been|had been|became|remains) {L:s}",
     ),
     // MARRIED_TO.
     (

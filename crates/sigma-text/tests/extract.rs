@@ -124,3 +124,33 @@ fn repetitive_inputs_extract_in_linear_work() {
         assert_eq!(sigma_text::to_text(&tree).expect("a text tree"), text);
     }
 }
+
+#[test]
+fn phrasings_of_capitals_appositions_and_chief_executives() {
+    let relations = |text: &str| -> Vec<String> {
+        let found = extract(text);
+        let name = |i: usize| found.entities.get(i).map_or("?", |e| e.text(text));
+        found
+            .relations
+            .iter()
+            .map(|r| format!("{} {} {}", name(r.subject), r.predicate, name(r.object)))
+            .collect()
+    };
+    assert_eq!(relations("The capital of Japan is Tokyo."), ["Tokyo CAPITAL_OF Japan"]);
+    assert_eq!(
+        relations("Apple, headquartered in Cupertino, was co-founded by Steve Jobs."),
+        ["Apple LOCATED_IN Cupertino", "Apple FOUNDED_BY Steve Jobs"]
+    );
+    // A name, a comma and a possessive: an apposition, so the person stays a person.
+    assert_eq!(
+        relations("Sundar Pichai, Google's chief executive, was born in Madurai."),
+        ["Sundar Pichai WORKS_FOR Google", "Sundar Pichai CEO_OF Google", "Sundar Pichai BORN_IN Madurai"]
+    );
+    // A place and its region, joined by a comma, still agree in type.
+    assert_eq!(
+        relations(
+            "Narendra Modi, who was born in Vadnagar, Gujarat, was sworn in for a third term in New Delhi."
+        ),
+        ["Narendra Modi BORN_IN Vadnagar", "Vadnagar LOCATED_IN Gujarat"]
+    );
+}
