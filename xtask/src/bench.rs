@@ -395,8 +395,8 @@ pub(crate) fn render(report: &Value) -> (String, String) {
         let a = &report["analogy"];
         let mut table = Report::new(
             &format!(
-                "analogy: a knowledge graph of {} entities and {} relations",
-                a["entities"], a["relations"]
+                "analogy: relational over a knowledge graph of {} entities and {} relations; structural on twitter statuses of {} nodes (A, B, C)",
+                a["entities"], a["relations"], a["structural_nodes"]
             ),
             &["query", "µs/query"],
         );
