@@ -40,9 +40,11 @@ pub(crate) fn run(args: &[&str]) -> Result<(), String> {
         std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
         seed(target, &corpus)?;
         println!("fuzz: {target} for {seconds} s");
-        // The text target checks safe code only (unsafe is denied workspace-wide), where the
-        // address sanitizer finds nothing and costs most of the speed: it runs without one.
-        let sanitizer: &[&str] = if target == "text" { &["--sanitizer", "none"] } else { &[] };
+        // The text, vector and analogy targets check safe code only (unsafe is denied
+        // workspace-wide), where the address sanitizer finds nothing and costs most of the
+        // speed: they run without one.
+        let safe_only = matches!(target, "text" | "vectors" | "tree_analogy");
+        let sanitizer: &[&str] = if safe_only { &["--sanitizer", "none"] } else { &[] };
         let status = Command::new("cargo")
             .args(["+nightly", "fuzz", "run"])
             .args(sanitizer)
@@ -94,6 +96,28 @@ fn seed(target: &str, corpus: &Path) -> Result<(), String> {
             let records: Vec<&str> = gold.split("\n\n").collect();
             for (i, chunk) in records.chunks(8).enumerate() {
                 seeds.push((format!("gold-dev-{i}"), chunk.join("\n\n").into_bytes()));
+            }
+        }
+        "vectors" => {
+            seeds.push(("glove".to_owned(), b"king 1 1 0\nqueen 1 -1 0\nman 0 1 1\nwoman 0 -1 1\n".to_vec()));
+            seeds.push(("word2vec-text".to_owned(), b"3 2\na 1 0\nb 0 1\nc 1 1\n".to_vec()));
+            let mut binary = b"2 2\nx ".to_vec();
+            for f in [1.0f32, 0.0] {
+                binary.extend_from_slice(&f.to_le_bytes());
+            }
+            binary.extend_from_slice(b"\ny ");
+            for f in [0.0f32, 1.0] {
+                binary.extend_from_slice(&f.to_le_bytes());
+            }
+            seeds.push(("word2vec-binary".to_owned(), binary));
+        }
+        "tree_analogy" => {
+            // Quadruples of the structural gold set whose records are small: A, B and C a line each.
+            let gold = sigma_testkit::fixture_text("analogy/structural.jsonl");
+            for (i, line) in gold.lines().enumerate().filter(|(_, l)| l.len() < 6_000) {
+                let q: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+                let seed = format!("{}\n{}\n{}\n", q["a"], q["b"], q["c"]);
+                seeds.push((format!("structural-{i}"), seed.into_bytes()));
             }
         }
         _ => {}

@@ -19,13 +19,24 @@ pub fn check(target: &str, data: &[u8]) {
         "session" => session(data),
         "codebook" => codebook(data),
         "text" => text(data),
+        "vectors" => vectors(data),
+        "tree_analogy" => tree_analogy(data),
         other => panic!("no fuzz target {other}"),
     }
 }
 
 /// The fuzz targets, by name.
-pub const TARGETS: [&str; 7] =
-    ["decode_v1", "decode_v2", "round_trip", "json_document", "session", "codebook", "text"];
+pub const TARGETS: [&str; 9] = [
+    "decode_v1",
+    "decode_v2",
+    "round_trip",
+    "json_document",
+    "session",
+    "codebook",
+    "text",
+    "vectors",
+    "tree_analogy",
+];
 
 /// Arbitrary bytes as a v1 stream: never a panic; whatever decodes as a plain tree re-encodes to
 /// the same bytes (context id aside), so no wrong tree can slip through.
@@ -209,4 +220,59 @@ pub fn text(data: &[u8]) {
     if let Ok(tree) = v2::decode(data) {
         let _ = sigma_text::read(&tree);
     }
+}
+
+/// Arbitrary bytes as a word-vector file, in the format they look like and in each format: never
+/// a panic; what reads holds unit (or zero) vectors of one length, and answers an analogy over
+/// its first words or names what is wrong.
+pub fn vectors(data: &[u8]) {
+    use sigma_text::{AnalogyMethod, VectorFault, VectorFormat, WordVectors};
+    let formats = [
+        None,
+        Some(VectorFormat::Word2VecBinary),
+        Some(VectorFormat::Word2VecText),
+        Some(VectorFormat::Glove),
+    ];
+    for format in formats {
+        let Ok(vectors) = WordVectors::from_bytes(data, format) else { continue };
+        assert!(!vectors.is_empty() && vectors.dims() > 0);
+        let text = String::from_utf8_lossy(data);
+        let words: Vec<&str> =
+            text.split_ascii_whitespace().filter(|w| vectors.vector(w).is_some()).take(3).collect();
+        for w in &words {
+            let v = vectors.vector(w).expect("a word it holds");
+            assert_eq!(v.len(), vectors.dims());
+            let norm: f64 = v.iter().map(|x| f64::from(*x) * f64::from(*x)).sum::<f64>().sqrt();
+            assert!(norm == 0.0 || (norm - 1.0).abs() < 1e-3, "unit or zero, not {norm}");
+        }
+        if let [a, b, c] = words.as_slice() {
+            for method in [AnalogyMethod::CosAdd, AnalogyMethod::CosMul] {
+                match vectors.analogy(a, b, c, method, 5) {
+                    Ok(found) => assert!(found.answer.score.is_finite() && found.runners_up.len() < 5),
+                    Err(e) => assert!(
+                        matches!(e.fault, VectorFault::ZeroVector { .. } | VectorFault::NoCandidate),
+                        "{e}"
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// Arbitrary bytes as three JSON documents, one per line: never a panic; the edit learned from
+/// the first to the second turns the first into the second, and makes it to the third or names
+/// where it does not fit.
+pub fn tree_analogy(data: &[u8]) {
+    use sigma_delta::analogy::{TreeAnalogyError, learn};
+    let text = String::from_utf8_lossy(data);
+    let mut lines = text.lines();
+    let mut next = || lines.next().and_then(|line| Tree::from_json_document(line).ok());
+    let (Some(a), Some(b), Some(c)) = (next(), next(), next()) else { return };
+    let Ok(edit) = learn(&a, &b) else { return };
+    assert_eq!(edit.apply(&a).expect("the edit fits the tree it was learned from"), b);
+    match edit.apply(&c) {
+        Ok(_) | Err(TreeAnalogyError::DoesNotFit { .. } | TreeAnalogyError::TooDeep { .. }) => {}
+        Err(e) => panic!("{e}"),
+    }
+    let _ = edit.explain();
 }

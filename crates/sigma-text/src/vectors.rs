@@ -66,7 +66,8 @@ impl VectorFormat {
         let line = body.split(|&b| b == b'\n').next().unwrap_or_default();
         let text = std::str::from_utf8(line).ok().filter(|line| {
             let fields: Vec<&str> = line.split_ascii_whitespace().collect();
-            fields.len() == dims + 1 && fields.iter().skip(1).all(|f| f.parse::<f32>().is_ok())
+            fields.len().checked_sub(1) == Some(dims)
+                && fields.iter().skip(1).all(|f| f.parse::<f32>().is_ok())
         });
         if text.is_some() { VectorFormat::Word2VecText } else { VectorFormat::Word2VecBinary }
     }

@@ -16,3 +16,11 @@ fn kept_fuzz_inputs_pass_their_targets_checks() {
     }
     assert!(replayed > 0, "fixtures/fuzz/ holds the inputs found so far");
 }
+
+#[test]
+fn the_vector_and_analogy_checks_pass_on_ordinary_inputs() {
+    check("vectors", b"king 1 1 0\nqueen 1 -1 0\nman 0 1 1\nwoman 0 -1 1\n");
+    check("vectors", b"2 2\na 1 0\nb 0 1\n");
+    check("tree_analogy", b"{\"user_name\":\"ada\",\"n\":\"1\"}\n{\"username\":\"ada\",\"n\":1}\n{\"user_name\":\"bo\",\"n\":\"2\"}\n");
+    check("tree_analogy", b"[1,2,3]\n[1,2]\n{\"x\":1}\n");
+}
