@@ -66,6 +66,27 @@ const MACROS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The words rules of one kind look for first (see [`RULES`]).
+const CEO: &[&str] = &["chief exec", "ceo"];
+const APPOSITION: &[&str] = &[", a ", ", an ", ", the "];
+const CAPITAL: &[&str] = &["capital"];
+const MARRIAGE: &[&str] = &["marri", "wed", "wife", "husband", "spouse", "widow"];
+const PART: &[&str] = &[
+    "subsidiar",
+    "unit",
+    "division",
+    "arm ",
+    "brand",
+    "member",
+    "part ",
+    "affiliate",
+    "label",
+    "imprint",
+    "branch",
+    "department",
+];
+const ACQUISITION: &[&str] = &["bought", "acquir", "purchas", "took over", "taken over", "completed", "sold"];
+
 /// The rules: a predicate, the marker classes a skeleton must hold for it (`PO`: a person and an
 /// organisation), words one of which it must hold (none: no such need; matched without regard
 /// to case), and a pattern over the skeleton. `{P:s}` is a person marker captured as
@@ -77,23 +98,13 @@ const RULES: &[(Predicate, &str, &[&str], &str)] = &[
     (
         Predicate::CeoOf,
         "PO",
-        &["chief exec", "ceo"],
+        CEO,
         r"{P:s}{appos},? (?:who (?:is|was|has been|had been) |(?:is|was|has been|had been|became|becomes|remains|served as|serves as) |as )?(?:the |its |a )?{former}{ceo} (?:of|at) {the}{O:o}",
     ),
-    (Predicate::CeoOf, "PO", &["chief exec", "ceo"], r"{O:o}(?:'s)? {former}{ceo},? {P:s}"),
+    (Predicate::CeoOf, "PO", CEO, r"{O:o}(?:'s)? {former}{ceo},? {P:s}"),
     // `Sundar Pichai, Google's chief executive, …`
-    (
-        Predicate::CeoOf,
-        "PO",
-        &["chief exec", "ceo"],
-        r"{P:s}, {the}{O:o}'s {former}{ceo}(?:,|$| (?:is|was|has|had|said))",
-    ),
-    (
-        Predicate::CeoOf,
-        "PO",
-        &["chief exec", "ceo"],
-        r"{O:o}(?:[^<;?]|<[LXP]\d+>)*? its {former}{ceo},? {P:s}",
-    ),
+    (Predicate::CeoOf, "PO", CEO, r"{P:s}, {the}{O:o}'s {former}{ceo}(?:,|$| (?:is|was|has|had|said))"),
+    (Predicate::CeoOf, "PO", CEO, r"{O:o}(?:[^<;?]|<[LXP]\d+>)*? its {former}{ceo},? {P:s}"),
     // WORKS_FOR.
     (
         Predicate::WorksFor,
@@ -104,15 +115,10 @@ const RULES: &[(Predicate, &str, &[&str], &str)] = &[
     (
         Predicate::WorksFor,
         "PO",
-        &[", a ", ", an ", ", the "],
+        APPOSITION,
         r"{P:s}, (?:a|an|the) {former}(?:[a-z\-]+ ){0,3}?(?:at|of|for|with|in) {the}(?:<L\d+>-based )?{O:o}(?P<no>'s)?",
     ),
-    (
-        Predicate::WorksFor,
-        "PO",
-        &[", a ", ", an ", ", the "],
-        r"{P:s}, (?:a|an|the) {former}{O:o} (?:[a-z\-]+ )?{role}",
-    ),
+    (Predicate::WorksFor, "PO", APPOSITION, r"{P:s}, (?:a|an|the) {former}{O:o} (?:[a-z\-]+ )?{role}"),
     (Predicate::WorksFor, "PO", &[" of "], r"{P:s} of {the}{O:o}"),
     (
         Predicate::WorksFor,
@@ -225,7 +231,7 @@ const RULES: &[(Predicate, &str, &[&str], &str)] = &[
     (
         Predicate::LocatedIn,
         "L",
-        &[", a ", ", an ", ", the "],
+        APPOSITION,
         r"{L:s}, (?:a|an|the) {w}{0,60}?{place} (?:in|on|of) {the}{dir}{L:o}",
     ),
     (
@@ -250,60 +256,45 @@ const RULES: &[(Predicate, &str, &[&str], &str)] = &[
     (
         Predicate::CapitalOf,
         "L",
-        &["capital"],
+        CAPITAL,
         r"{L:s}{appos}(?:,| (?:is|was|became|has been|had been|remains|remained|served as|serves as|replaced <L\d+> as|succeeded <L\d+> as))? (?:the |its )?(?:[a-z\-]+ ){0,2}?capital (?:city )?of {the}{L:o}",
     ),
     (
         Predicate::CapitalOf,
         "L",
-        &["capital"],
+        CAPITAL,
         r"{L:o}(?:[^<;?]|<[XPO]\d+>)*? {L:s} (?:is|was|remains|became) its {capadj}capital",
     ),
     (
         Predicate::CapitalOf,
         "L",
-        &["capital"],
+        CAPITAL,
         r"{L:o}(?:[^<;?]|<[XPO]\d+>)*?{L:s}, (?:the country's|the state's|the province's|the nation's|the region's|its) {capadj}capital",
     ),
-    (Predicate::CapitalOf, "L", &["capital"], r"{L:o}'s {capadj}capital(?: city)?,? {L:s}"),
-    (
-        Predicate::CapitalOf,
-        "L",
-        &["capital"],
-        r"capital (?:city )?of {the}{L:o}, {L:s}(?P<no>,? (?:and|or) )?",
-    ),
+    (Predicate::CapitalOf, "L", CAPITAL, r"{L:o}'s {capadj}capital(?: city)?,? {L:s}"),
+    (Predicate::CapitalOf, "L", CAPITAL, r"capital (?:city )?of {the}{L:o}, {L:s}(?P<no>,? (?:and|or) )?"),
     // `The capital of Japan is Tokyo.`
     (
         Predicate::CapitalOf,
         "L",
-        &["capital"],
+        CAPITAL,
         r"capital (?:city )?of {the}{L:o} (?:is|was|has been|had been|became|remains) {L:s}",
     ),
     // MARRIED_TO.
+    (Predicate::MarriedTo, "P", MARRIAGE, r"{P:s}{appos} (?:has |had )?(?:married|weds|wed) {P:o}"),
     (
         Predicate::MarriedTo,
         "P",
-        &["marri", "wed", "wife", "husband", "spouse", "widow"],
-        r"{P:s}{appos} (?:has |had )?(?:married|weds|wed) {P:o}",
-    ),
-    (
-        Predicate::MarriedTo,
-        "P",
-        &["marri", "wed", "wife", "husband", "spouse", "widow"],
+        MARRIAGE,
         r"{P:s}{appos} (?:has |had )?(?:married|weds|wed) (?:his|her) [a-z\- ]{1,30}, {P:o}",
     ),
     (
         Predicate::MarriedTo,
         "P",
-        &["marri", "wed", "wife", "husband", "spouse", "widow"],
+        MARRIAGE,
         r"{P:s}(?:[^<;?]|<[LXO]\d+>)*? (?:his|her) (?:wife|husband|spouse|widow|widower),? {P:o}",
     ),
-    (
-        Predicate::MarriedTo,
-        "P",
-        &["marri", "wed", "wife", "husband", "spouse", "widow"],
-        r"{P:s}(?:'s)? (?:wife|husband|spouse),? {P:o}",
-    ),
+    (Predicate::MarriedTo, "P", MARRIAGE, r"{P:s}(?:'s)? (?:wife|husband|spouse),? {P:o}"),
     // A second verb phrase of the same subject: `X was born in <L> and married Y`.
     (
         Predicate::MarriedTo,
@@ -314,52 +305,21 @@ const RULES: &[(Predicate, &str, &[&str], &str)] = &[
     (
         Predicate::MarriedTo,
         "P",
-        &["marri", "wed", "wife", "husband", "spouse", "widow"],
+        MARRIAGE,
         r"{P:s} and {P:o},? (?:have been|had been|were|are|got|have long been) married",
     ),
-    (
-        Predicate::MarriedTo,
-        "P",
-        &["marri", "wed", "wife", "husband", "spouse", "widow"],
-        r"{P:s} (?:is|was|has been|had been) married to {P:o}",
-    ),
+    (Predicate::MarriedTo, "P", MARRIAGE, r"{P:s} (?:is|was|has been|had been) married to {P:o}"),
     // PART_OF.
     (
         Predicate::PartOf,
         "O",
-        &[
-            "subsidiar",
-            "unit",
-            "division",
-            "arm ",
-            "brand",
-            "member",
-            "part ",
-            "affiliate",
-            "label",
-            "imprint",
-            "branch",
-            "department",
-        ],
+        PART,
         r"{O:s},? (?:then |now |which is |which was )?(?:a|an|the) (?:[a-z\-]+ ){0,2}?(?:subsidiary|unit|division|arm|brand|member|part|affiliate|label|imprint|branch|department|member club) of {the}{O:o}",
     ),
     (
         Predicate::PartOf,
         "O",
-        &[
-            "subsidiar",
-            "unit",
-            "division",
-            "arm ",
-            "brand",
-            "member",
-            "part ",
-            "affiliate",
-            "label",
-            "imprint",
-            "branch",
-            "department",
-        ],
+        PART,
         r"{O:s}{gap} (?:is|was|are|were|became|has been|had been|remains) (?:now )?(?:a |an |the )?(?:(?:wholly|majority|fully)[- ]owned )?(?:[a-z\-]+ )?(?:subsidiary|unit|division|part|member|brand|affiliate|arm) of {the}{O:o}",
     ),
     (
@@ -384,19 +344,19 @@ const RULES: &[(Predicate, &str, &[&str], &str)] = &[
     (
         Predicate::Acquired,
         "O",
-        &["bought", "acquir", "purchas", "took over", "taken over", "completed", "sold"],
+        ACQUISITION,
         r"{O:s}{appos}(?: of <L\d+>(?:, <L\d+>)?,?)? {adv}(?:has |had )?(?:bought|acquired|purchased|took over|completed (?:its|the) (?:purchase|acquisition|takeover) of) {the}{O:o}",
     ),
     (
         Predicate::Acquired,
         "O",
-        &["bought", "acquir", "purchas", "took over", "taken over", "completed", "sold"],
+        ACQUISITION,
         r"{O:o}{appos} (?:was|were|has been|had been|is being)? ?(?:acquired|bought|purchased|taken over) by {the}{O:s}",
     ),
     (
         Predicate::Acquired,
         "O",
-        &["bought", "acquir", "purchas", "took over", "taken over", "completed", "sold"],
+        ACQUISITION,
         r"{O:o}(?:[^<;?]|<[XL]\d+>)*?{O:s}, which (?:bought|acquired|purchased) (?:it|them)",
     ),
     (Predicate::Acquired, "O", &["sold"], r"sold (?:its [^<;,]{1,40}, )?{O:o},? to {the}{O:s}"),
