@@ -307,3 +307,68 @@ pub fn synthetic_graph() -> sigma_text::KnowledgeGraph {
     graph.add_extraction("synthetic", &x);
     graph
 }
+
+/// `n` JSON lines for the bank benches: twitter statuses and citm performances in turn, each a
+/// corpus message varied so that no two are alike. Integers keep their digit count but take new
+/// digits (ids, counts, times, prices); a string of more than 20 characters keeps a prefix of
+/// itself and takes the rest from another long string of the same stream, cut at a character
+/// boundary (new texts, descriptions, URLs); shorter strings (codes, languages, names) stay.
+/// Deterministic: the same `n` gives the same lines.
+pub fn bank_items(n: usize) -> Vec<String> {
+    let twitter: Vec<serde_json::Value> =
+        Stream::TwitterStatuses.messages().iter().map(|m| serde_json::from_str(m).expect("JSON")).collect();
+    let citm: Vec<serde_json::Value> =
+        Stream::CitmPerformances.messages().iter().map(|m| serde_json::from_str(m).expect("JSON")).collect();
+    let long_strings = |values: &[serde_json::Value]| {
+        let mut out = Vec::new();
+        let mut stack: Vec<&serde_json::Value> = values.iter().collect();
+        while let Some(v) = stack.pop() {
+            match v {
+                serde_json::Value::String(s) if s.chars().count() > 20 => out.push(s.clone()),
+                serde_json::Value::Array(a) => stack.extend(a),
+                serde_json::Value::Object(o) => stack.extend(o.values()),
+                _ => {}
+            }
+        }
+        out
+    };
+    let pools = [long_strings(&twitter), long_strings(&citm)];
+    let mut state = 0x5EED_0000_0000_0001_u64;
+    let mut next = move || {
+        // splitmix64
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    (0..n)
+        .map(|i| {
+            let (bases, pool) = if i % 2 == 0 { (&twitter, &pools[0]) } else { (&citm, &pools[1]) };
+            let mut value = bases[(i / 2) % bases.len()].clone();
+            let mut stack = vec![&mut value];
+            while let Some(v) = stack.pop() {
+                match v {
+                    serde_json::Value::Number(num) if num.is_u64() => {
+                        let digits = num.to_string().len() as u32;
+                        let low = if digits > 1 { 10u64.pow(digits - 1) } else { 0 };
+                        let span = 10u64.saturating_pow(digits) - low;
+                        *num = (low + next() % span.max(1)).into();
+                    }
+                    serde_json::Value::String(s) if s.chars().count() > 20 => {
+                        let keep = (next() % s.chars().count() as u64) as usize;
+                        let other = &pool[(next() % pool.len() as u64) as usize];
+                        let from = (next() % other.chars().count() as u64) as usize;
+                        let mut varied: String = s.chars().take(keep).collect();
+                        varied.extend(other.chars().skip(from));
+                        *s = varied;
+                    }
+                    serde_json::Value::Array(a) => stack.extend(a.iter_mut()),
+                    serde_json::Value::Object(o) => stack.extend(o.values_mut()),
+                    _ => {}
+                }
+            }
+            serde_json::to_string(&value).expect("JSON")
+        })
+        .collect()
+}

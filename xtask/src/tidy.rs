@@ -15,6 +15,7 @@ pub(crate) const LAYERS: &[(&str, u8)] = &[
     ("sigma-delta", 3),
     ("sigma-text", 3),
     ("sigma-codec", 4),
+    ("sigma-bank", 5),
     ("sigma-cli", 6),
 ];
 

@@ -64,6 +64,12 @@ enum Command {
     /// word vectors (`--vectors`), with the evidence on request; refused, with the reason, where
     /// there is none.
     Analogy(commands::analogy::Args),
+    /// A persistent bank of trees: add JSON documents, JSON lines, trees or text; search them by
+    /// words and by shape; get them back exactly; remove them (ids never change).
+    Bank {
+        #[command(subcommand)]
+        action: commands::bank::Action,
+    },
 }
 
 fn main() -> ExitCode {
@@ -99,6 +105,7 @@ fn main() -> ExitCode {
         Command::Extract(args) => commands::extract::run(args),
         Command::Kg { action } => commands::kg::run(action),
         Command::Analogy(args) => commands::analogy::run(args),
+        Command::Bank { action } => commands::bank::run(action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -102,8 +102,8 @@ pub struct Match {
 pub struct SimilarityIndex {
     /// Feature sets by id.
     stored: HashMap<u64, Vec<u64>>,
-    /// (band, hash of the band's rows) → ids.
-    buckets: HashMap<(u8, u64), Vec<u64>>,
+    /// Band key ([`band_keys`]) → ids.
+    buckets: HashMap<u64, Vec<u64>>,
 }
 
 impl SimilarityIndex {
@@ -126,8 +126,8 @@ impl SimilarityIndex {
     pub fn add(&mut self, id: u64, tree: &Tree) {
         self.remove(id);
         let feats = features(tree);
-        for (band, hash) in band_hashes(&signature(&feats)) {
-            self.buckets.entry((band, hash)).or_default().push(id);
+        for key in band_keys(&feats) {
+            self.buckets.entry(key).or_default().push(id);
         }
         self.stored.insert(id, feats);
     }
@@ -135,7 +135,7 @@ impl SimilarityIndex {
     /// Forgets `id`.
     pub fn remove(&mut self, id: u64) {
         let Some(feats) = self.stored.remove(&id) else { return };
-        for key in band_hashes(&signature(&feats)) {
+        for key in band_keys(&feats) {
             if let Some(ids) = self.buckets.get_mut(&key) {
                 ids.retain(|&other| other != id);
                 if ids.is_empty() {
@@ -151,7 +151,7 @@ impl SimilarityIndex {
     pub fn similar(&self, tree: &Tree, k: usize) -> Vec<Match> {
         let feats = features(tree);
         let mut shared: HashMap<u64, u32> = HashMap::new();
-        for key in band_hashes(&signature(&feats)) {
+        for key in band_keys(&feats) {
             for &id in self.buckets.get(&key).into_iter().flatten() {
                 *shared.entry(id).or_default() += 1;
             }
@@ -178,10 +178,20 @@ impl SimilarityIndex {
     }
 }
 
-fn band_hashes(sig: &[u64; SIGNATURE_LEN]) -> impl Iterator<Item = (u8, u64)> + '_ {
-    sig.chunks(ROWS)
-        .enumerate()
-        .map(|(band, rows)| (band as u8, rows.iter().fold(band as u64, |h, &r| mix(h, r))))
+/// The MinHash band keys of a sorted feature set ([`features`]): one per band that holds a
+/// feature, the hash of the band's number and rows. Two trees share a key exactly when their
+/// signatures agree on that band (up to hash collisions), so a store that indexes the keys as
+/// terms finds a tree's candidates with one term lookup per band. A band whose bins are all
+/// empty (a tree of few features) gives no key: agreeing on nothing is no evidence.
+pub fn band_keys(features: &[u64]) -> impl Iterator<Item = u64> {
+    let sig = signature(features);
+    (0..BANDS).filter_map(move |band| {
+        let rows = sig.get(band * ROWS..(band + 1) * ROWS)?;
+        if rows.iter().all(|&r| r == u64::MAX) {
+            return None;
+        }
+        Some(rows.iter().fold(band as u64, |h, &r| mix(h, r)))
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! One module per `sigma` command, each with its arguments (`Args`) and its `run`.
 
 pub(crate) mod analogy;
+pub(crate) mod bank;
 pub(crate) mod decode;
 pub(crate) mod encode;
 pub(crate) mod extract;
