@@ -113,6 +113,9 @@ pub struct BankOptions {
     pub limits: DecodeLimits,
     /// Indexing threads of a writer (at least 1).
     pub writer_threads: usize,
+    /// Check every store file against its checksum when opening (reads the whole bank once;
+    /// see [`Bank::open_with`]).
+    pub check_files: bool,
 }
 
 impl Default for BankOptions {
@@ -120,6 +123,7 @@ impl Default for BankOptions {
         BankOptions {
             limits: DecodeLimits::DEFAULT,
             writer_threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+            check_files: true,
         }
     }
 }
@@ -192,15 +196,29 @@ impl Bank {
     }
 
     /// [`Bank::open`] with options.
+    ///
+    /// With `check_files` (the default), every file of the last commit is checked against the
+    /// checksum tantivy wrote in its footer before anything is read from it, so a bank damaged
+    /// on disk is refused here with the file named. That reads the whole bank once (about 20 ms
+    /// for 100 MB in the page cache). Without it, damage is found when the damaged part is read:
+    /// items by v2's checksum, and the store's own structures by its checks, with a panic inside
+    /// the store caught and reported as [`BankError::Damaged`].
     pub fn open_with(path: impl AsRef<Path>, options: BankOptions) -> Result<Bank, BankError> {
         let path = path.as_ref().to_owned();
         if !path.join("meta.json").is_file() {
             return Err(BankError::NotFound { path });
         }
+        guarded(&path, || Bank::open_checked(path.clone(), options))
+    }
+
+    fn open_checked(path: PathBuf, options: BankOptions) -> Result<Bank, BankError> {
         let index = Index::open_in_dir(&path).map_err(|source| classify(&path, source))?;
         let (expected, _) = schema();
         if index.schema() != expected {
             return Err(BankError::Foreign { path, reason: "its fields are not a ΣLANG bank's".into() });
+        }
+        if options.check_files {
+            check_files(&path, &index)?;
         }
         let bank = Bank::with_index(path, index, options)?;
         bank.payload()?;
@@ -302,6 +320,10 @@ impl Bank {
     /// The item `id`, decoded within the bank's limits and checked (v2's checksum), or `None`
     /// if the bank holds no such item.
     pub fn get(&self, id: u64) -> Result<Option<Item>, BankError> {
+        guarded(&self.path, || self.get_unguarded(id))
+    }
+
+    fn get_unguarded(&self, id: u64) -> Result<Option<Item>, BankError> {
         let searcher = self.searcher();
         let Some(address) = self.address(&searcher, id)? else { return Ok(None) };
         let mut decoder = Decoder::new(self.options.limits);
@@ -355,6 +377,10 @@ impl Bank {
 
     /// Figures about the bank.
     pub fn stats(&self) -> Result<Stats, BankError> {
+        guarded(&self.path, || self.stats_unguarded())
+    }
+
+    fn stats_unguarded(&self) -> Result<Stats, BankError> {
         let searcher = self.searcher();
         let next_id = self.payload()?.next_id;
         let removed_pending =
@@ -404,6 +430,43 @@ impl Bank {
         }
         Ok(checked)
     }
+}
+
+/// Every file of `index`'s last commit against its checksum.
+fn check_files(path: &Path, index: &Index) -> Result<(), BankError> {
+    let damaged = index.validate_checksum().map_err(|e| classify(path, e))?;
+    let mut damaged: Vec<_> = damaged.into_iter().collect();
+    damaged.sort();
+    match damaged.first() {
+        None => Ok(()),
+        Some(file) => Err(BankError::Damaged {
+            path: path.to_owned(),
+            reason: format!(
+                "{} does not match its checksum ({} damaged files)",
+                file.display(),
+                damaged.len()
+            ),
+        }),
+    }
+}
+
+/// Runs `f`, turning a panic inside the store (which tantivy can raise on files whose damage its
+/// checks do not see) into [`BankError::Damaged`]. The bank's own code does not panic; a panic
+/// caught here leaves nothing half-changed, as reads change nothing.
+pub(crate) fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, BankError>) -> Result<T, BankError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_owned());
+        Err(BankError::Damaged {
+            path: path.to_owned(),
+            reason: format!(
+                "the store failed reading it ({what}); `sigma bank stats --check` checks every file"
+            ),
+        })
+    })
 }
 
 /// Sorts a store error into the bank's: damage, a foreign store, or a store failure.

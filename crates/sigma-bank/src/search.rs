@@ -63,6 +63,10 @@ pub struct Hit {
 impl Bank {
     /// The best `query.k` items for `query`, best first, ties by id.
     pub fn search(&self, query: &Query<'_>) -> Result<Vec<Hit>, BankError> {
+        crate::bank::guarded(self.path(), || self.search_unguarded(query))
+    }
+
+    fn search_unguarded(&self, query: &Query<'_>) -> Result<Vec<Hit>, BankError> {
         let searcher = self.searcher();
         match (query.text, query.like) {
             (None, None) => Err(BankError::Query("a search needs words, a tree to be like, or both")),
