@@ -67,6 +67,8 @@ pub(crate) fn run_benches(root: &Path, criterion_args: &[&str]) -> Result<(), St
             "text",
             "--bench",
             "analogy",
+            "--bench",
+            "bank",
             "--",
         ])
         .args(criterion_args)
@@ -220,9 +222,10 @@ pub(crate) fn collect(target: &Path) -> Result<Value, String> {
             .collect();
         json!({ "entities": a["entities"], "relations": a["relations"], "structural_nodes": a["structural_nodes"], "runs": runs })
     });
-    Ok(
-        json!({ "workloads": workloads, "streams": stream_entries, "batch": batch, "text": text, "analogy": analogy }),
-    )
+    let bank = read_json(&target.join("sigma-bench/bank.json")).ok();
+    Ok(json!({
+        "workloads": workloads, "streams": stream_entries, "batch": batch, "text": text, "analogy": analogy, "bank": bank,
+    }))
 }
 
 /// The analogy benches' functions, in the order the report lists them.
@@ -412,6 +415,39 @@ pub(crate) fn render(report: &Value) -> (String, String) {
         ]);
         let _ = writeln!(text, "{}", table.to_text());
         let _ = writeln!(markdown, "{}", table.to_markdown());
+    }
+    if let Some(queries) = report["bank"]["queries"].as_array() {
+        let b = &report["bank"];
+        let mut table = Report::new(
+            &format!(
+                "bank: {} items (twitter statuses and citm performances, varied) added in one commit at {:.0} items/s; {} queries of each kind, k = 10",
+                b["items"],
+                b["items_per_s"].as_f64().unwrap_or(0.0),
+                b["queries_per_kind"]
+            ),
+            &["query", "p50 ms", "p99 ms", "hits/query"],
+        );
+        for q in queries {
+            table.row(vec![
+                Cell::Text(q["query"].as_str().unwrap_or_default().to_owned()),
+                q["p50_ms"].as_f64().map_or(Cell::Empty, |ms| Cell::Float(ms, 3)),
+                q["p99_ms"].as_f64().map_or(Cell::Empty, |ms| Cell::Float(ms, 3)),
+                q["hits_per_query"].as_f64().map_or(Cell::Empty, |h| Cell::Float(h, 1)),
+            ]);
+        }
+        let _ = writeln!(text, "{}", table.to_text());
+        let _ = writeln!(markdown, "{}", table.to_markdown());
+        let mut sizes = Report::new("bank: bytes on disk", &["what", "bytes", "÷ bank"]);
+        let bank_bytes = b["bank_bytes"].as_f64();
+        for (what, key) in [
+            ("bank", "bank_bytes"),
+            ("JSON lines", "jsonl_bytes"),
+            ("zstd -19 of the JSON lines", "zstd19_bytes"),
+        ] {
+            sizes.row(vec![Cell::Text(what.to_owned()), float(&b[key]), ratio(b[key].as_f64(), bank_bytes)]);
+        }
+        let _ = writeln!(text, "{}", sizes.to_text());
+        let _ = writeln!(markdown, "{}", sizes.to_markdown());
     }
     markdown.push_str("![ns per node by codec and workload](chart.svg)\n");
     (text, markdown)

@@ -7,6 +7,7 @@
 //! | `tree` | stored (zstd blocks) | the tree as v2 bytes, checksummed |
 //! | `words` | indexed with term frequencies and field lengths | the terms of [`crate::words`] |
 //! | `shape` | indexed | the tree's MinHash band keys (`sigma_delta::similar::band_keys`) |
+//! | `sketch0`–`sketch7` | fast (columns) | the low byte of each of the 64 MinHash bins |
 //!
 //! The next id lives in the commit payload, written with each commit in the same atomic step
 //! (tantivy replaces `meta.json` by rename), so ids never repeat, even after the newest item is
@@ -38,10 +39,10 @@ pub const FORMAT_VERSION: u64 = 1;
 /// The marker in the commit payload that tells a ΣLANG bank from another tantivy index.
 const FORMAT_NAME: &str = "sigma-bank";
 /// zstd level of the stored trees (docs/BANK.md has the levels and block sizes measured).
-const ZSTD_LEVEL: i32 = 9;
+const ZSTD_LEVEL: i32 = 3;
 /// Bytes of stored trees compressed together: reading one item decompresses its block, so
 /// larger blocks compress better but make every `get` and every shape candidate slower.
-const BLOCK_SIZE: usize = 64 * 1024;
+const BLOCK_SIZE: usize = 16 * 1024;
 /// The writer's memory budget per indexing thread, in bytes.
 const BUDGET_PER_THREAD: usize = 64 << 20;
 
@@ -53,6 +54,22 @@ pub(crate) struct Fields {
     pub(crate) tree: Field,
     pub(crate) words: Field,
     pub(crate) shape: Field,
+    /// The MinHash signature's bins, one byte each (their low 8 bits), eight to a column.
+    pub(crate) sketch: [Field; SKETCH_COLUMNS],
+}
+
+/// Columns of the signature sketch: 64 bins of one byte, eight bins to a `u64`.
+pub(crate) const SKETCH_COLUMNS: usize = sigma_delta::similar::SIGNATURE_LEN / 8;
+
+/// The sketch of a sorted feature set: the low byte of each MinHash bin, packed eight to a word
+/// (bin `8c + b` in byte `b` of word `c`).
+pub(crate) fn sketch(features: &[u64]) -> [u64; SKETCH_COLUMNS] {
+    let sig = sigma_delta::similar::signature(features);
+    let mut out = [0; SKETCH_COLUMNS];
+    for (word, bins) in out.iter_mut().zip(sig.chunks(8)) {
+        *word = bins.iter().enumerate().fold(0, |w, (b, &bin)| w | ((bin & 0xFF) << (8 * b)));
+    }
+    out
 }
 
 fn schema() -> (Schema, Fields) {
@@ -69,7 +86,8 @@ fn schema() -> (Schema, Fields) {
         ),
     );
     let shape = builder.add_u64_field("shape", INDEXED);
-    (builder.build(), Fields { id, kind, tree, words, shape })
+    let sketch = std::array::from_fn(|c| builder.add_u64_field(&format!("sketch{c}"), FAST));
+    (builder.build(), Fields { id, kind, tree, words, shape, sketch })
 }
 
 /// What a commit records beside the segments.
@@ -579,6 +597,9 @@ fn document(fields: &Fields, id: u64, item: &Item, text: &mut String) -> Result<
     let features = sigma_delta::similar::features(&item.tree);
     for key in sigma_delta::similar::band_keys(&features) {
         doc.add_u64(fields.shape, key);
+    }
+    for (field, word) in fields.sketch.iter().zip(sketch(&features)) {
+        doc.add_u64(*field, word);
     }
     Ok(doc)
 }

@@ -53,6 +53,6 @@ pub use bank::{Bank, BankOptions, BankWriter, FORMAT_VERSION, Stats};
 pub use error::{BankError, InputError};
 pub use item::{Item, ItemKind, RenderError};
 pub use search::{
-    FUSION_DEPTH_PER_HIT, FUSION_K, Hit, MIN_FUSION_DEPTH, MIN_SHAPE_CANDIDATES, Query,
+    BAND_CANDIDATES, FUSION_DEPTH_PER_HIT, FUSION_K, Hit, MIN_FUSION_DEPTH, MIN_SHAPE_CANDIDATES, Query,
     SHAPE_CANDIDATES_PER_HIT,
 };

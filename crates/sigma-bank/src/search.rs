@@ -14,7 +14,7 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query as StoreQuery, 
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
-use crate::bank::Bank;
+use crate::bank::{Bank, SKETCH_COLUMNS, sketch};
 use crate::error::BankError;
 use crate::item::{Item, ItemKind};
 use crate::words::terms;
@@ -22,15 +22,18 @@ use crate::words::terms;
 /// The rank constant of reciprocal rank fusion: an item at rank r of a list earns 1/(60 + r)
 /// (the value of Cormack, Clarke and Büttcher's paper, and of Elasticsearch and OpenSearch).
 pub const FUSION_K: f64 = 60.0;
-/// A shape query scores exactly this many candidates per hit wanted (at least
-/// [`MIN_SHAPE_CANDIDATES`]): those sharing the most MinHash bands with the query.
-pub const SHAPE_CANDIDATES_PER_HIT: usize = 8;
+/// A shape query looks at up to this many items sharing MinHash bands with it (those sharing
+/// the most), through their signature sketches.
+pub const BAND_CANDIDATES: usize = 400;
+/// Of those, it scores exactly this many per hit wanted (at least [`MIN_SHAPE_CANDIDATES`]):
+/// the ones whose sketches agree with the query's on the most bins.
+pub const SHAPE_CANDIDATES_PER_HIT: usize = 4;
 /// The fewest candidates a shape query scores exactly.
-pub const MIN_SHAPE_CANDIDATES: usize = 64;
+pub const MIN_SHAPE_CANDIDATES: usize = 40;
 /// How deep each list goes before fusion, per hit wanted (at least [`MIN_FUSION_DEPTH`]).
-pub const FUSION_DEPTH_PER_HIT: usize = 4;
+pub const FUSION_DEPTH_PER_HIT: usize = 2;
 /// The shallowest list fused.
-pub const MIN_FUSION_DEPTH: usize = 40;
+pub const MIN_FUSION_DEPTH: usize = 20;
 
 /// What to search for. At least one of `text` and `like` is given.
 #[derive(Clone, Copy, Debug)]
@@ -76,7 +79,7 @@ impl Bank {
                 .map(|(id, bm25)| Hit { id, score: bm25, words: Some(bm25), shape: None })
                 .collect()),
             (None, Some(tree)) => Ok(self
-                .by_shape(&searcher, tree, query.k)?
+                .by_shape(&searcher, tree, query.k, query.k)?
                 .into_iter()
                 .map(|(id, j)| Hit { id, score: j, words: None, shape: Some(j) })
                 .collect()),
@@ -114,9 +117,18 @@ impl Bank {
 
     /// Ids and exact Jaccard similarities of the best `k` items like `tree`: the candidates
     /// sharing the most MinHash bands with it, scored exactly.
-    fn by_shape(&self, searcher: &Searcher, tree: &Tree, k: usize) -> Result<Vec<(u64, f64)>, BankError> {
+    /// `keep` is the length of the list; the candidates scored exactly are as many as `k` hits
+    /// call for.
+    fn by_shape(
+        &self,
+        searcher: &Searcher,
+        tree: &Tree,
+        k: usize,
+        keep: usize,
+    ) -> Result<Vec<(u64, f64)>, BankError> {
         let wanted = features(tree);
-        let candidates = self.shape_candidates(searcher, &wanted, k)?;
+        let limit = k.saturating_mul(SHAPE_CANDIDATES_PER_HIT).max(MIN_SHAPE_CANDIDATES).max(keep);
+        let candidates = self.shape_candidates(searcher, &wanted, limit)?;
         let mut scored = Vec::with_capacity(candidates.len());
         let mut decoder = Decoder::new(*self.limits());
         let mut item = Item { kind: ItemKind::Json, tree: Tree::default() };
@@ -127,15 +139,20 @@ impl Bank {
         // An item with no feature in common is not like the tree at all.
         scored.retain(|&(_, j)| j > 0.0);
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        scored.truncate(k);
+        scored.truncate(keep);
         Ok(scored)
     }
 
+    /// The items to score exactly for a shape query: those sharing MinHash bands with it (the
+    /// [`BAND_CANDIDATES`] sharing the most), ranked by the share of signature bins they agree
+    /// on (read from the sketch columns, without touching the stored trees), the best `limit`
+    /// kept. Ties go to the lower id throughout, so the cut
+    /// does not depend on how the items lie in segments.
     fn shape_candidates(
         &self,
         searcher: &Searcher,
         wanted: &[u64],
-        k: usize,
+        limit: usize,
     ) -> Result<Vec<(Score, u64, DocAddress)>, BankError> {
         let mut keys: Vec<u64> = band_keys(wanted).collect();
         keys.sort_unstable();
@@ -148,18 +165,52 @@ impl Bank {
                 (Occur::Should, Box::new(ConstScoreQuery::new(Box::new(term), 1.0)) as Box<dyn StoreQuery>)
             })
             .collect();
-        let limit = k.saturating_mul(SHAPE_CANDIDATES_PER_HIT).max(MIN_SHAPE_CANDIDATES);
-        searcher
-            .search(&BooleanQuery::new(clauses), &TopById { k: limit, id: self.fields.id })
-            .map_err(|e| self.store_error(e))
+        let banded = searcher
+            .search(
+                &BooleanQuery::new(clauses),
+                &TopById { k: BAND_CANDIDATES.max(limit), id: self.fields.id },
+            )
+            .map_err(|e| self.store_error(e))?;
+        let query = sketch(wanted);
+        let mut columns: HashMap<SegmentOrdinal, Vec<Column<u64>>> = HashMap::new();
+        let mut estimated = Vec::with_capacity(banded.len());
+        for (bands, id, address) in banded {
+            let segment = address.segment_ord;
+            let cols = match columns.entry(segment) {
+                hashbrown::hash_map::Entry::Occupied(e) => e.into_mut(),
+                hashbrown::hash_map::Entry::Vacant(e) => {
+                    let fast = searcher.segment_reader(segment).fast_fields();
+                    let cols = (0..SKETCH_COLUMNS)
+                        .map(|c| fast.u64(&format!("sketch{c}")))
+                        .collect::<tantivy::Result<Vec<_>>>()
+                        .map_err(|e| self.store_error(e))?;
+                    e.insert(cols)
+                }
+            };
+            let mut agree = 0;
+            for (col, &want) in cols.iter().zip(&query) {
+                let have = col.first(address.doc_id).ok_or_else(|| BankError::Damaged {
+                    path: self.path().to_owned(),
+                    reason: format!("item {id} has no shape sketch"),
+                })?;
+                // Bytes equal in both words: zero bytes of their XOR.
+                let x = have ^ want;
+                agree += (0..8).filter(|b| (x >> (8 * b)) & 0xFF == 0).count();
+            }
+            estimated.push((agree as Score + bands / 64.0, id, address));
+        }
+        estimated.sort_by(better);
+        estimated.truncate(limit);
+        Ok(estimated)
     }
 
-    /// Words and shape, fused by reciprocal rank: each list taken to the fusion depth, each
-    /// item scored Σ 1/(60 + rank) over the lists it is in.
+    /// Words and shape, fused by reciprocal rank: each list taken to the fusion depth (the
+    /// shape list from the candidates `k` hits call for), each item scored Σ 1/(60 + rank)
+    /// over the lists it is in.
     fn fused(&self, searcher: &Searcher, text: &str, tree: &Tree, k: usize) -> Result<Vec<Hit>, BankError> {
         let depth = k.saturating_mul(FUSION_DEPTH_PER_HIT).max(MIN_FUSION_DEPTH);
         let by_words = self.by_words(searcher, text, depth)?;
-        let by_shape = self.by_shape(searcher, tree, depth)?;
+        let by_shape = self.by_shape(searcher, tree, k, depth)?;
         let mut hits: HashMap<u64, Hit> = HashMap::new();
         let rrf = |rank: usize| 1.0 / (FUSION_K + rank as f64 + 1.0);
         for (rank, &(id, bm25)) in by_words.iter().enumerate() {

@@ -72,10 +72,12 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
     if union == 0 { 1.0 } else { common as f64 / union as f64 }
 }
 
-/// One-permutation MinHash: each feature's hash picks one of the `SIGNATURE_LEN` bins by its top
-/// bits, and each bin keeps its smallest remaining bits. One hash per feature instead of one per
-/// feature and bin; an empty bin keeps `u64::MAX` (rare with the hundreds of features of a tree).
-fn signature(features: &[u64]) -> [u64; SIGNATURE_LEN] {
+/// The MinHash signature of a sorted feature set: one-permutation MinHash, where each feature's
+/// hash picks one of the `SIGNATURE_LEN` bins by its top bits and each bin keeps its smallest
+/// remaining bits. One hash per feature instead of one per feature and bin; an empty bin keeps
+/// `u64::MAX` (rare with the hundreds of features of a tree). The share of bins two signatures
+/// agree on estimates the Jaccard index of their feature sets.
+pub fn signature(features: &[u64]) -> [u64; SIGNATURE_LEN] {
     const BIN_BITS: u32 = SIGNATURE_LEN.trailing_zeros();
     let mut sig = [u64::MAX; SIGNATURE_LEN];
     for &f in features {

@@ -1,0 +1,127 @@
+//! The bank bench: 100,000 items (twitter statuses and citm performances, varied:
+//! `sigma_benches::bank_items`) added to a new bank as `sigma bank add` adds JSON lines, then
+//! queries by words, by shape and by both, each timed alone. Writes
+//! `target/sigma-bench/bank.json` for `cargo xtask bench`: items per second, query latency p50
+//! and p99 per kind, and the bank's bytes on disk beside the JSON lines and zstd -19 of them.
+//!
+//! Its own harness (not criterion): an add is one long operation, and percentiles need every
+//! query's time. With criterion's `--quick` settings (`--measurement-time` under 1 s) it runs
+//! on 20,000 items, since zstd -19 of 100,000 takes five minutes here.
+#![allow(missing_docs)]
+
+use std::time::{Duration, Instant};
+
+use sigma_bank::{Bank, Item, Query};
+
+const ITEMS: usize = 100_000;
+const QUICK_ITEMS: usize = 20_000;
+/// Queries of each kind.
+const QUERIES: usize = 300;
+/// Items parsed and added per batch, as `sigma bank add` does.
+const BATCH: usize = 8192;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let quick =
+        args.windows(2).any(|w| w[0] == "--measurement-time" && w[1].parse::<f64>().is_ok_and(|s| s < 1.0));
+    let n = if quick { QUICK_ITEMS } else { ITEMS };
+    let lines = sigma_benches::bank_items(n + QUERIES);
+    let (stored, probes) = lines.split_at(n);
+    let jsonl_bytes: usize = stored.iter().map(|l| l.len() + 1).sum();
+    println!("bank: {n} items, {jsonl_bytes} bytes of JSON lines");
+
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let bank = Bank::create(dir.path().join("bank")).expect("a bank");
+    let started = Instant::now();
+    let mut writer = bank.writer().expect("a writer");
+    for batch in stored.chunks(BATCH) {
+        let items = parse(batch);
+        writer.add_batch(&items).expect("added");
+    }
+    writer.commit().expect("committed");
+    let add = started.elapsed();
+    let stats = bank.stats().expect("stats");
+    assert_eq!(stats.items, n as u64);
+    println!(
+        "bank: added in {add:?} ({:.0} items/s), {} bytes on disk",
+        n as f64 / add.as_secs_f64(),
+        stats.bytes_on_disk
+    );
+
+    let started = Instant::now();
+    let zstd19 = if std::env::var_os("SKIPZ").is_some() {
+        0
+    } else {
+        zstd::bulk::compress((stored.join("\n") + "\n").as_bytes(), 19).expect("zstd").len()
+    };
+    println!("bank: zstd -19 of the JSON lines: {zstd19} bytes ({:?})", started.elapsed());
+
+    // Queries: words drawn from items not in the bank (so some match many items, some few), and
+    // those items' trees as shapes.
+    let probes = parse(probes);
+    let mut text = String::new();
+    let word_queries: Vec<String> = probes
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            item.searchable_text(&mut text).expect("text");
+            let mut terms = Vec::new();
+            sigma_bank::words::terms(&text, |t| terms.push(t.to_owned()));
+            let pick = |k: usize| terms[(i * 7919 + k * 104_729) % terms.len()].clone();
+            (0..1 + i % 3).map(pick).collect::<Vec<_>>().join(" ")
+        })
+        .collect();
+    let mut rows = Vec::new();
+    for kind in ["words", "like", "words+like"] {
+        let mut times: Vec<Duration> = Vec::with_capacity(QUERIES);
+        let mut hits = 0;
+        for (words, item) in word_queries.iter().zip(&probes) {
+            let query = match kind {
+                "words" => Query { text: Some(words), like: None, k: 10 },
+                "like" => Query { text: None, like: Some(item.tree()), k: 10 },
+                _ => Query { text: Some(words), like: Some(item.tree()), k: 10 },
+            };
+            let started = Instant::now();
+            hits += bank.search(&query).expect("a search").len();
+            times.push(started.elapsed());
+        }
+        times.sort();
+        let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e3;
+        println!(
+            "bank: {kind}: p50 {:.3} ms, p99 {:.3} ms, {:.1} hits per query",
+            at(0.5),
+            at(0.99),
+            hits as f64 / QUERIES as f64
+        );
+        rows.push(serde_json::json!({
+            "query": kind, "p50_ms": at(0.5), "p99_ms": at(0.99), "hits_per_query": hits as f64 / QUERIES as f64,
+        }));
+    }
+    sigma_benches::write_json(
+        "bank.json",
+        &serde_json::json!({
+            "items": n,
+            "queries_per_kind": QUERIES,
+            "add_s": add.as_secs_f64(),
+            "items_per_s": n as f64 / add.as_secs_f64(),
+            "bank_bytes": stats.bytes_on_disk,
+            "jsonl_bytes": jsonl_bytes,
+            "zstd19_bytes": zstd19,
+            "queries": rows,
+        }),
+    );
+}
+
+/// JSON lines to items, across two threads as `sigma bank add` parses them.
+fn parse(lines: &[String]) -> Vec<Item> {
+    let half = lines.len().div_ceil(2).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = lines
+            .chunks(half)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|l| Item::json(l).expect("JSON")).collect::<Vec<_>>())
+            })
+            .collect();
+        parts.into_iter().flat_map(|p| p.join().expect("parsed")).collect()
+    })
+}
