@@ -30,6 +30,10 @@ pub const BAND_CANDIDATES: usize = 400;
 pub const SHAPE_CANDIDATES_PER_HIT: usize = 4;
 /// The fewest candidates a shape query scores exactly.
 pub const MIN_SHAPE_CANDIDATES: usize = 40;
+/// Threads a shape query scores its candidates on, at most (one per core up to this).
+const MAX_QUERY_THREADS: usize = 4;
+/// Candidates below which another thread does not pay.
+const MIN_CANDIDATES_PER_THREAD: usize = 8;
 /// How deep each list goes before fusion, per hit wanted (at least [`MIN_FUSION_DEPTH`]).
 pub const FUSION_DEPTH_PER_HIT: usize = 2;
 /// The shallowest list fused.
@@ -129,13 +133,30 @@ impl Bank {
         let wanted = features(tree);
         let limit = k.saturating_mul(SHAPE_CANDIDATES_PER_HIT).max(MIN_SHAPE_CANDIDATES).max(keep);
         let candidates = self.shape_candidates(searcher, &wanted, limit)?;
-        let mut scored = Vec::with_capacity(candidates.len());
-        let mut decoder = Decoder::new(*self.limits());
-        let mut item = Item { kind: ItemKind::Json, tree: Tree::default() };
-        for (_, id, address) in candidates {
-            self.read(searcher, address, &mut decoder, &mut item)?;
-            scored.push((id, jaccard(&wanted, &features(&item.tree))));
-        }
+        // Reading, decoding and scoring a candidate dominates a shape query; the candidates are
+        // shared out across threads (each with its own decoder), the scores gathered in order.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_QUERY_THREADS);
+        let chunk = candidates.len().div_ceil(threads).max(MIN_CANDIDATES_PER_THREAD);
+        let score = |part: &[(Score, u64, DocAddress)]| -> Result<Vec<(u64, f64)>, BankError> {
+            let mut decoder = Decoder::new(*self.limits());
+            let mut item = Item { kind: ItemKind::Json, tree: Tree::default() };
+            part.iter()
+                .map(|&(_, id, address)| {
+                    self.read(searcher, address, &mut decoder, &mut item)?;
+                    Ok((id, jaccard(&wanted, &features(&item.tree))))
+                })
+                .collect()
+        };
+        let mut parts = candidates.chunks(chunk);
+        let first = parts.next().unwrap_or_default();
+        let mut scored = std::thread::scope(|scope| -> Result<Vec<(u64, f64)>, BankError> {
+            let rest: Vec<_> = parts.map(|part| scope.spawn(move || score(part))).collect();
+            let mut scored = score(first)?;
+            for handle in rest {
+                scored.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
+            }
+            Ok(scored)
+        })?;
         // An item with no feature in common is not like the tree at all.
         scored.retain(|&(_, j)| j > 0.0);
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
