@@ -1,11 +1,11 @@
 //! Words: how an item's values and a query's text become the terms BM25 counts.
 //!
-//! 1. Unicode word segmentation (UAX #29, the `unicode-segmentation` crate): a word is a segment
+//! 1. Unicode word segmentation (UAX 29, the `unicode-segmentation` crate): a word is a segment
 //!    holding a letter or a digit, so `3.14`, `1,000`, `can't`, `Zürich` and `ラブライブ` are
 //!    one word each and punctuation is none.
 //! 2. Each word folded: lower case (full Unicode case mapping) and full-width Latin letters and
 //!    digits (`Ｔｗｉｔｔｅｒ`, `２０１３`) to their ASCII forms.
-//! 3. Han and hiragana, which UAX #29 cuts one character per word since those scripts put no
+//! 3. Han and hiragana, which UAX 29 cuts one character per word since those scripts put no
 //!    spaces between words, become overlapping pairs of characters (`東京都` → `東京`, `京都`),
 //!    as Lucene's CJK bigram filter does; a character standing alone stays a word. A query
 //!    for a word of two or more such characters then matches the items holding it, without a
@@ -24,7 +24,7 @@ pub(crate) const TOKENIZER: &str = "sigma-words-1";
 
 /// Calls `emit` with each term of `text`, in order (a term can repeat).
 pub fn terms(text: &str, mut emit: impl FnMut(&str)) {
-    // A line break always ends a word (UAX #29 rules WB3a and WB3b), so lines are cut alone:
+    // A line break always ends a word (UAX 29 rules WB3a and WB3b), so lines are cut alone:
     // the ASCII ones by `ascii_terms`, several times faster and with the same terms.
     let mut word = String::new();
     for line in text.split('\n') {
@@ -36,7 +36,7 @@ pub fn terms(text: &str, mut emit: impl FnMut(&str)) {
     }
 }
 
-/// What UAX #29 says of an ASCII character, for words.
+/// What UAX 29 says of an ASCII character, for words.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ascii {
     /// A–Z, a–z (ALetter), 0–9 (Numeric), `_` (ExtendNumLet): any two of these join.
@@ -61,7 +61,7 @@ fn ascii_class(b: u8) -> Ascii {
     }
 }
 
-/// The terms of an ASCII line: UAX #29's words (rules WB5–WB13b, the only ones that join ASCII
+/// The terms of an ASCII line: UAX 29's words (rules WB5–WB13b, the only ones that join ASCII
 /// characters), lower-cased. `unicode_terms` gives the same terms for any ASCII line (a test
 /// checks it on random lines).
 fn ascii_terms(line: &str, word: &mut String, emit: &mut impl FnMut(&str)) {
@@ -154,7 +154,7 @@ fn unicode_terms(text: &str, word: &mut String, emit: &mut impl FnMut(&str)) {
     flush(run, emit);
 }
 
-/// Han ideographs and hiragana: scripts written without spaces, which UAX #29 cuts one
+/// Han ideographs and hiragana: scripts written without spaces, which UAX 29 cuts one
 /// character per word.
 fn is_unspaced(c: char) -> bool {
     matches!(u32::from(c),
@@ -256,7 +256,7 @@ mod tests {
         assert_eq!(all(""), Vec::<String>::new());
     }
 
-    /// The ASCII path against UAX #29 itself, on lines of the characters its rules treat
+    /// The ASCII path against UAX 29 itself, on lines of the characters its rules treat
     /// apart.
     #[test]
     fn ascii_lines_cut_as_unicode_cuts_them() {
