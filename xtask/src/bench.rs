@@ -13,7 +13,7 @@ use sigma_metrics::report::{Cell, Report};
 
 use crate::tidy::workspace_root;
 
-/// Criterion settings: `--quick` keeps the whole run near three minutes on two cores.
+/// Criterion settings: `--quick` keeps the whole run near four minutes on two cores.
 const QUICK: &[&str] = &["--warm-up-time", "0.2", "--measurement-time", "0.6", "--sample-size", "10"];
 const FULL: &[&str] = &["--warm-up-time", "1", "--measurement-time", "3", "--sample-size", "30"];
 
