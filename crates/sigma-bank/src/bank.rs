@@ -309,7 +309,14 @@ impl Bank {
     pub fn writer(&self) -> Result<BankWriter<'_>, BankError> {
         let writer = self.index_writer()?;
         let next_id = self.payload()?.next_id;
-        Ok(BankWriter { bank: self, writer, first_id: next_id, next_id, text: String::new() })
+        Ok(BankWriter {
+            bank: self,
+            writer,
+            first_id: next_id,
+            next_id,
+            text: String::new(),
+            removed: hashbrown::HashSet::new(),
+        })
     }
 
     /// Adds `items` in one commit and returns their ids, in order.
@@ -332,7 +339,7 @@ impl Bank {
 
     /// Whether the bank holds item `id`.
     pub fn contains(&self, id: u64) -> Result<bool, BankError> {
-        Ok(self.address(&self.searcher(), id)?.is_some())
+        guarded(&self.path, || Ok(self.address(&self.searcher(), id)?.is_some()))
     }
 
     /// The item `id`, decoded within the bank's limits and checked (v2's checksum), or `None`
@@ -512,6 +519,8 @@ pub struct BankWriter<'b> {
     next_id: u64,
     /// Reused for each item's searchable text.
     text: String,
+    /// Ids removed through this writer.
+    removed: hashbrown::HashSet<u64>,
 }
 
 impl std::fmt::Debug for BankWriter<'_> {
@@ -565,16 +574,20 @@ impl BankWriter<'_> {
 
     /// Removes item `id`: false if neither the bank nor this writer holds it.
     pub fn remove(&mut self, id: u64) -> Result<bool, BankError> {
+        if self.removed.contains(&id) {
+            return Ok(false);
+        }
         let held = (self.first_id..self.next_id).contains(&id) || self.bank.contains(id)?;
         if held {
             self.writer.delete_term(Term::from_field_u64(self.bank.fields.id, id));
+            self.removed.insert(id);
         }
         Ok(held)
     }
 
     /// Makes every add and removal visible at once, durably: a crash before this returns leaves
-    /// the bank as it was; after, as it is now. Waits for the merges the commit starts, so the
-    /// bank's layout (and with it every score) depends only on what was done to it.
+    /// the bank as it was; after, as it is now. Waits for the merges the commit starts, so a
+    /// process that ends after committing leaves no merge half done.
     pub fn commit(mut self) -> Result<(), BankError> {
         let bank = self.bank;
         let mut commit = self.writer.prepare_commit().map_err(|e| bank.store_error(e))?;

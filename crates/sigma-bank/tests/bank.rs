@@ -167,6 +167,24 @@ fn one_writer_at_a_time() {
 }
 
 #[test]
+fn a_writer_removes_each_item_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let bank = Bank::create(dir.path()).unwrap();
+    bank.add(&[Item::json("1").unwrap()]).unwrap();
+    let mut writer = bank.writer().unwrap();
+    let fresh = writer.add(&Item::json("2").unwrap()).unwrap();
+    assert_eq!(fresh, 1);
+    for id in [0, fresh] {
+        assert!(writer.remove(id).unwrap(), "{id}");
+        assert!(!writer.remove(id).unwrap(), "{id} twice");
+    }
+    assert!(!writer.remove(7).unwrap());
+    writer.commit().unwrap();
+    assert_eq!(bank.stats().unwrap().items, 0);
+    assert_eq!(bank.stats().unwrap().next_id, 2);
+}
+
+#[test]
 fn a_writer_dropped_without_commit_leaves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let bank = Bank::create(dir.path()).unwrap();
