@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 
 use sigma_codec::DecodeLimits;
 use sigma_codec::v2::Decoder;
-use sigma_tree::Tree;
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::error::{LockError, OpenDirectoryError};
 use tantivy::query::TermQuery;
@@ -61,6 +60,11 @@ pub(crate) struct Fields {
 /// Columns of the signature sketch: 64 bins of one byte, eight bins to a `u64`.
 pub(crate) const SKETCH_COLUMNS: usize = sigma_delta::similar::SIGNATURE_LEN / 8;
 
+/// The name of sketch column `c`.
+pub(crate) fn sketch_field(c: usize) -> String {
+    format!("sketch{c}")
+}
+
 /// The sketch of a sorted feature set: the low byte of each MinHash bin, packed eight to a word
 /// (bin `8c + b` in byte `b` of word `c`).
 pub(crate) fn sketch(features: &[u64]) -> [u64; SKETCH_COLUMNS] {
@@ -86,7 +90,7 @@ fn schema() -> (Schema, Fields) {
         ),
     );
     let shape = builder.add_u64_field("shape", INDEXED);
-    let sketch = std::array::from_fn(|c| builder.add_u64_field(&format!("sketch{c}"), FAST));
+    let sketch = std::array::from_fn(|c| builder.add_u64_field(&sketch_field(c), FAST));
     (builder.build(), Fields { id, kind, tree, words, shape, sketch })
 }
 
@@ -352,7 +356,7 @@ impl Bank {
         let searcher = self.searcher();
         let Some(address) = self.address(&searcher, id)? else { return Ok(None) };
         let mut decoder = Decoder::new(self.options.limits);
-        let mut item = Item { kind: ItemKind::Json, tree: Tree::default() };
+        let mut item = Item::scratch();
         self.read(&searcher, address, &mut decoder, &mut item)?;
         Ok(Some(item))
     }
@@ -430,20 +434,14 @@ impl Bank {
     /// Checks the whole bank: every store file against its checksum, then every item decoded
     /// within the limits (v2's checksum included). Returns the items checked.
     pub fn verify(&self) -> Result<u64, BankError> {
-        let damaged = self.index.validate_checksum().map_err(|e| self.store_error(e))?;
-        if let Some(file) = damaged.iter().next() {
-            return Err(BankError::Damaged {
-                path: self.path.clone(),
-                reason: format!(
-                    "{} does not match its checksum ({} damaged files)",
-                    file.display(),
-                    damaged.len()
-                ),
-            });
-        }
+        guarded(&self.path, || self.verify_unguarded())
+    }
+
+    fn verify_unguarded(&self) -> Result<u64, BankError> {
+        check_files(&self.path, &self.index)?;
         let searcher = self.searcher();
         let mut decoder = Decoder::new(self.options.limits);
-        let mut item = Item { kind: ItemKind::Json, tree: Tree::default() };
+        let mut item = Item::scratch();
         let mut checked = 0;
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             for doc in segment.doc_ids_alive() {
@@ -540,9 +538,13 @@ impl BankWriter<'_> {
     }
 
     /// Adds `items` and returns their ids, in order. Items are prepared (encoded, hashed,
-    /// tokenized) across the writer's threads.
+    /// tokenized) across the writer's threads. On an error, part of the batch may have been
+    /// added: drop the writer to discard it (its ids are not given again by this writer).
     pub fn add_batch(&mut self, items: &[Item]) -> Result<std::ops::Range<u64>, BankError> {
         let first = self.next_id;
+        // Taken before the batch runs, so that ids given to a part of a failed batch never
+        // reach another item.
+        self.next_id = first + items.len() as u64;
         let threads = self.bank.options.writer_threads.max(1);
         let chunk = items.len().div_ceil(threads).max(64);
         let fields = self.bank.fields;
@@ -568,7 +570,6 @@ impl BankWriter<'_> {
                 .into_iter()
                 .try_for_each(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         })?;
-        self.next_id = first + items.len() as u64;
         Ok(first..self.next_id)
     }
 

@@ -84,6 +84,11 @@ impl Item {
         Ok(item)
     }
 
+    /// An item whose tree a read fills (`Bank::read` sets both fields).
+    pub(crate) fn scratch() -> Item {
+        Item { kind: ItemKind::Json, tree: Tree::default() }
+    }
+
     /// What it was added as.
     pub fn kind(&self) -> ItemKind {
         self.kind

@@ -14,9 +14,9 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query as StoreQuery, 
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
-use crate::bank::{Bank, SKETCH_COLUMNS, sketch};
+use crate::bank::{Bank, SKETCH_COLUMNS, sketch, sketch_field};
 use crate::error::BankError;
-use crate::item::{Item, ItemKind};
+use crate::item::Item;
 use crate::words::terms;
 
 /// The rank constant of reciprocal rank fusion: an item at rank r of a list earns 1/(60 + r)
@@ -80,10 +80,10 @@ impl Bank {
             (Some(text), None) => Ok(self
                 .by_words(&searcher, text, query.k)?
                 .into_iter()
-                .map(|(id, bm25)| Hit { id, score: bm25, words: Some(bm25), shape: None })
+                .map(|(bm25, id, _)| Hit { id, score: bm25, words: Some(bm25), shape: None })
                 .collect()),
             (None, Some(tree)) => Ok(self
-                .by_shape(&searcher, tree, query.k, query.k)?
+                .by_shape(&searcher, &features(tree), query.k, query.k)?
                 .into_iter()
                 .map(|(id, j)| Hit { id, score: j, words: None, shape: Some(j) })
                 .collect()),
@@ -91,8 +91,13 @@ impl Bank {
         }
     }
 
-    /// Ids and BM25 scores of the best `k` items for `text`.
-    fn by_words(&self, searcher: &Searcher, text: &str, k: usize) -> Result<Vec<(u64, f64)>, BankError> {
+    /// BM25 scores, ids and addresses of the best `k` items for `text`.
+    fn by_words(
+        &self,
+        searcher: &Searcher,
+        text: &str,
+        k: usize,
+    ) -> Result<Vec<(f64, u64, DocAddress)>, BankError> {
         let mut words: Vec<String> = Vec::new();
         terms(text, |t| words.push(t.to_owned()));
         words.sort_unstable();
@@ -116,34 +121,32 @@ impl Bank {
         let top = searcher
             .search(&BooleanQuery::new(clauses), &TopById { k, id: self.fields.id })
             .map_err(|e| self.store_error(e))?;
-        Ok(top.into_iter().map(|(score, id, _)| (id, f64::from(score))).collect())
+        Ok(top.into_iter().map(|(score, id, address)| (f64::from(score), id, address)).collect())
     }
 
-    /// Ids and exact Jaccard similarities of the best `k` items like `tree`: the candidates
-    /// sharing the most MinHash bands with it, scored exactly.
-    /// `keep` is the length of the list; the candidates scored exactly are as many as `k` hits
-    /// call for.
+    /// Ids and exact Jaccard similarities of the best `keep` items like the tree whose sorted
+    /// features are `wanted` ([`Bank::shape_candidates`] picks as many candidates as `k` hits
+    /// call for, or `keep` if more).
     fn by_shape(
         &self,
         searcher: &Searcher,
-        tree: &Tree,
+        wanted: &[u64],
         k: usize,
         keep: usize,
     ) -> Result<Vec<(u64, f64)>, BankError> {
-        let wanted = features(tree);
         let limit = k.saturating_mul(SHAPE_CANDIDATES_PER_HIT).max(MIN_SHAPE_CANDIDATES).max(keep);
-        let candidates = self.shape_candidates(searcher, &wanted, limit)?;
+        let candidates = self.shape_candidates(searcher, wanted, limit)?;
         // Reading, decoding and scoring a candidate dominates a shape query; the candidates are
         // shared out across threads (each with its own decoder), the scores gathered in order.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_QUERY_THREADS);
         let chunk = candidates.len().div_ceil(threads).max(MIN_CANDIDATES_PER_THREAD);
         let score = |part: &[(Score, u64, DocAddress)]| -> Result<Vec<(u64, f64)>, BankError> {
             let mut decoder = Decoder::new(*self.limits());
-            let mut item = Item { kind: ItemKind::Json, tree: Tree::default() };
+            let mut item = Item::scratch();
             part.iter()
                 .map(|&(_, id, address)| {
                     self.read(searcher, address, &mut decoder, &mut item)?;
-                    Ok((id, jaccard(&wanted, &features(&item.tree))))
+                    Ok((id, jaccard(wanted, &features(&item.tree))))
                 })
                 .collect()
         };
@@ -202,7 +205,7 @@ impl Bank {
                 hashbrown::hash_map::Entry::Vacant(e) => {
                     let fast = searcher.segment_reader(segment).fast_fields();
                     let cols = (0..SKETCH_COLUMNS)
-                        .map(|c| fast.u64(&format!("sketch{c}")))
+                        .map(|c| fast.u64(&sketch_field(c)))
                         .collect::<tantivy::Result<Vec<_>>>()
                         .map_err(|e| self.store_error(e))?;
                     e.insert(cols)
@@ -230,11 +233,12 @@ impl Bank {
     /// over the lists it is in.
     fn fused(&self, searcher: &Searcher, text: &str, tree: &Tree, k: usize) -> Result<Vec<Hit>, BankError> {
         let depth = k.saturating_mul(FUSION_DEPTH_PER_HIT).max(MIN_FUSION_DEPTH);
+        let wanted = features(tree);
         let by_words = self.by_words(searcher, text, depth)?;
-        let by_shape = self.by_shape(searcher, tree, k, depth)?;
+        let by_shape = self.by_shape(searcher, &wanted, k, depth)?;
         let mut hits: HashMap<u64, Hit> = HashMap::new();
         let rrf = |rank: usize| 1.0 / (FUSION_K + rank as f64 + 1.0);
-        for (rank, &(id, bm25)) in by_words.iter().enumerate() {
+        for (rank, &(bm25, id, _)) in by_words.iter().enumerate() {
             let hit = hits.entry(id).or_insert(Hit { id, score: 0.0, words: None, shape: None });
             hit.score += rrf(rank);
             hit.words = Some(bm25);
@@ -245,14 +249,16 @@ impl Bank {
             hit.shape = Some(j);
         }
         // Hits from the words alone get their exact shape score too.
-        let wanted = features(tree);
         let mut decoder = Decoder::new(*self.limits());
-        let mut item = Item { kind: ItemKind::Json, tree: Tree::default() };
+        let mut item = Item::scratch();
         let mut hits: Vec<Hit> = hits.into_values().collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
         hits.truncate(k);
         for hit in hits.iter_mut().filter(|h| h.shape.is_none()) {
-            if let Some(address) = self.address(searcher, hit.id)? {
+            // Such a hit came from the words' list, which has its address.
+            let found = by_words.iter().find(|w| w.1 == hit.id);
+            debug_assert!(found.is_some(), "hit {} is in neither list", hit.id);
+            if let Some(&(_, _, address)) = found {
                 self.read(searcher, address, &mut decoder, &mut item)?;
                 hit.shape = Some(jaccard(&wanted, &features(&item.tree)));
             }

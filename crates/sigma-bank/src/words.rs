@@ -95,10 +95,11 @@ fn ascii_terms(line: &str, word: &mut String, emit: &mut impl FnMut(&str)) {
                 Ascii::Other => break,
             }
         }
-        let segment = line.get(start..at).unwrap_or_default();
-        if segment.bytes().any(|b| b.is_ascii_alphanumeric()) {
+        if let Some(segment) = bytes.get(start..at)
+            && segment.iter().any(u8::is_ascii_alphanumeric)
+        {
             word.clear();
-            word.extend(segment.chars().map(|c| c.to_ascii_lowercase()));
+            word.extend(segment.iter().map(|b| char::from(b.to_ascii_lowercase())));
             emit(word);
         }
     }
@@ -168,7 +169,8 @@ fn is_unspaced(c: char) -> bool {
 /// Full-width ASCII forms (U+FF01–U+FF5E) to ASCII.
 fn fold_width(c: char) -> char {
     match u32::from(c) {
-        cp @ 0xFF01..=0xFF5E => char::from_u32(cp - 0xFEE0).unwrap_or(c),
+        // 0x21..=0x7E after the shift: always one byte.
+        cp @ 0xFF01..=0xFF5E => char::from((cp - 0xFEE0) as u8),
         _ => c,
     }
 }

@@ -187,13 +187,13 @@ impl SimilarityIndex {
 /// empty (a tree of few features) gives no key: agreeing on nothing is no evidence.
 pub fn band_keys(features: &[u64]) -> impl Iterator<Item = u64> {
     let sig = signature(features);
-    (0..BANDS).filter_map(move |band| {
-        let rows = sig.get(band * ROWS..(band + 1) * ROWS)?;
-        if rows.iter().all(|&r| r == u64::MAX) {
-            return None;
-        }
-        Some(rows.iter().fold(band as u64, |h, &r| mix(h, r)))
-    })
+    let keys: Vec<u64> = sig
+        .chunks(ROWS)
+        .zip(0u64..)
+        .filter(|(rows, _)| rows.iter().any(|&r| r != u64::MAX))
+        .map(|(rows, band)| rows.iter().fold(band, |h, &r| mix(h, r)))
+        .collect();
+    keys.into_iter()
 }
 
 #[cfg(test)]
