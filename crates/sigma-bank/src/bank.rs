@@ -221,8 +221,8 @@ impl Bank {
     ///
     /// With `check_files` (the default), every file of the last commit is checked against the
     /// checksum tantivy wrote in its footer before anything is read from it, so a bank damaged
-    /// on disk is refused here with the file named. That reads the whole bank once (about 20 ms
-    /// for 100 MB in the page cache). Without it, damage is found when the damaged part is read:
+    /// on disk is refused here with the file named. That reads the whole bank once (a whole
+    /// `sigma bank get` on a 36 MB bank in the page cache, the check included, takes 11 ms here). Without it, damage is found when the damaged part is read:
     /// items by v2's checksum, and the store's own structures by its checks, with a panic inside
     /// the store caught and reported as [`BankError::Damaged`].
     pub fn open_with(path: impl AsRef<Path>, options: BankOptions) -> Result<Bank, BankError> {
