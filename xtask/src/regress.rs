@@ -83,7 +83,7 @@ pub(crate) fn encodings() -> Result<Value, String> {
         let codebook = Arc::new(Codebook::train(train, 128).map_err(|e| e.to_string())?);
         let mut entry = serde_json::Map::new();
         entry.insert("codebook".to_owned(), describe(Ok(codebook.to_bytes())));
-        for coding in [BodyCoding::Modeled, BodyCoding::Plain] {
+        for coding in BodyCoding::ALL {
             let config = SessionConfig { coding, ..SessionConfig::default() };
             entry.insert(coding.name().to_owned(), describe(encode_stream(&trees, config)));
             let with = encode_stream_with(test, config, Some(codebook.clone()));

@@ -65,6 +65,9 @@ pub(crate) struct Limits {
     /// Refuse values longer than this many bytes.
     #[arg(long, value_name = "N", default_value_t = DecodeLimits::DEFAULT.max_value_bytes)]
     max_value_bytes: u64,
+    /// Refuse session streams whose body coding would hold more memory than this many bytes.
+    #[arg(long, value_name = "N", default_value_t = DecodeLimits::DEFAULT.max_session_memory)]
+    max_session_memory: u64,
 }
 
 impl From<Limits> for DecodeLimits {
@@ -74,6 +77,7 @@ impl From<Limits> for DecodeLimits {
             max_nodes: args.max_nodes,
             max_depth: args.max_depth,
             max_value_bytes: args.max_value_bytes,
+            max_session_memory: args.max_session_memory,
         }
     }
 }
@@ -139,7 +143,11 @@ pub(crate) enum Form {
 /// How a session sends its frames' bodies.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub(crate) enum CodingArg {
-    /// Coded by the byte model both ends keep, primed from the codebook.
+    /// Through one zstd stream per end, the codebook's sample its dictionary (the default).
+    Zstd,
+    /// Through the byte model both ends keep, primed from the codebook: the fewest bytes, the
+    /// most time.
+    #[value(alias = "max")]
     Modeled,
     /// As they are: repeat, delta or full v2, whichever is smallest.
     Plain,
@@ -148,6 +156,7 @@ pub(crate) enum CodingArg {
 impl From<CodingArg> for BodyCoding {
     fn from(arg: CodingArg) -> BodyCoding {
         match arg {
+            CodingArg::Zstd => BodyCoding::Zstd,
             CodingArg::Modeled => BodyCoding::Modeled,
             CodingArg::Plain => BodyCoding::Plain,
         }

@@ -16,6 +16,7 @@ use crate::Error;
 /// | `max_nodes` | 16,777,216 | the node records (16 bytes each), checked before each node |
 /// | `max_depth` | 1,048,576 | nesting (the decoder's stack of open nodes), checked before each node |
 /// | `max_value_bytes` | 64 MiB | one value, checked before it is copied into the tree |
+/// | `max_session_memory` | 8 MiB | what a session decoder's body coding holds (its byte model or zstd stream), checked against the stream header before it is allocated |
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DecodeLimits {
     /// The longest input accepted, in bytes.
@@ -26,6 +27,9 @@ pub struct DecodeLimits {
     pub max_depth: u64,
     /// The longest single value, in bytes.
     pub max_value_bytes: u64,
+    /// The most memory a session decoder may hold for its body coding: the byte model of a
+    /// modeled stream, the zstd stream of a zstd one (docs/FORMAT.md gives each figure).
+    pub max_session_memory: u64,
 }
 
 impl DecodeLimits {
@@ -35,6 +39,7 @@ impl DecodeLimits {
         max_nodes: 1 << 24,
         max_depth: 1 << 20,
         max_value_bytes: 64 << 20,
+        max_session_memory: 8 << 20,
     };
 
     /// No limits beyond what the format and the arena can hold.
@@ -43,6 +48,7 @@ impl DecodeLimits {
         max_nodes: u64::MAX,
         max_depth: u64::MAX,
         max_value_bytes: u64::MAX,
+        max_session_memory: u64::MAX,
     };
 }
 
@@ -55,6 +61,7 @@ impl DecodeLimits {
             Limit::Nodes => self.max_nodes,
             Limit::Depth => self.max_depth,
             Limit::ValueBytes => self.max_value_bytes,
+            Limit::SessionMemory => self.max_session_memory,
         }
     }
 
@@ -83,6 +90,8 @@ pub enum Limit {
     Depth,
     /// [`DecodeLimits::max_value_bytes`].
     ValueBytes,
+    /// [`DecodeLimits::max_session_memory`].
+    SessionMemory,
 }
 
 impl Limit {
@@ -93,6 +102,7 @@ impl Limit {
             Limit::Nodes => "max_nodes",
             Limit::Depth => "max_depth",
             Limit::ValueBytes => "max_value_bytes",
+            Limit::SessionMemory => "max_session_memory",
         }
     }
 
@@ -103,6 +113,7 @@ impl Limit {
             Limit::Nodes => "--max-nodes",
             Limit::Depth => "--max-depth",
             Limit::ValueBytes => "--max-value-bytes",
+            Limit::SessionMemory => "--max-session-memory",
         }
     }
 }

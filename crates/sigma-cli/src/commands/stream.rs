@@ -18,9 +18,10 @@ pub(crate) enum Direction {
 pub(crate) struct EncodeArgs {
     #[command(flatten)]
     codebook: CodebookFile,
-    /// How frame bodies are sent: through the session's byte model (smallest), or plain (up to
-    /// twelve times faster, two to three times larger). The stream header records it.
-    #[arg(long, value_enum, default_value_t = CodingArg::Modeled)]
+    /// How frame bodies are sent: through the session's zstd stream (fast and small), its byte
+    /// model (`modeled` or `max`: smallest, about ten times slower), or plain (largest). The
+    /// stream header records it.
+    #[arg(long, value_enum, default_value_t = CodingArg::Zstd)]
     coding: CodingArg,
     #[command(flatten)]
     context: Context,

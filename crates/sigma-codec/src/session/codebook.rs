@@ -24,7 +24,7 @@ use thiserror::Error;
 use super::model::Model;
 use crate::Error;
 
-pub use sigma_glyph::codebook::{MAX_PATTERN_NODES, MAX_PATTERNS, MAX_SAMPLE};
+pub use sigma_glyph::codebook::{MAX_DICTIONARY, MAX_PATTERN_NODES, MAX_PATTERNS, MAX_SAMPLE};
 
 /// Subtrees smaller than this are not worth a pattern (a node op costs about a byte per node).
 pub const MIN_PATTERN_NODES: usize = 3;
@@ -193,13 +193,21 @@ pub enum CodebookError {
         /// What does not fit.
         fault: PatternFault,
     },
+    /// A zstd dictionary that zstd cannot load, or that is not a zstd dictionary.
+    #[error("codebook dictionary at byte {offset} is not a zstd dictionary zstd loads: {reason}")]
+    Dictionary {
+        /// Offset of the dictionary in the file.
+        offset: usize,
+        /// What is wrong (zstd's name for the error, or that the magic is missing).
+        reason: &'static str,
+    },
 }
 
 impl CodebookError {
     /// The byte offset the error points at.
     pub fn offset(&self) -> usize {
         match *self {
-            CodebookError::NotASubtree { offset, .. } => offset,
+            CodebookError::NotASubtree { offset, .. } | CodebookError::Dictionary { offset, .. } => offset,
         }
     }
 }
@@ -212,6 +220,8 @@ pub struct Codebook {
     by_shape: HashMap<u64, Vec<u8>>,
     /// Bytes that prime a session's byte model.
     sample: Vec<u8>,
+    /// The zstd dictionary of zstd-coded sessions (empty: the sample is their dictionary).
+    dictionary: Vec<u8>,
     hash: u64,
     /// The byte model after the sample, made on first use: sessions start from a copy.
     primed: Primed,
@@ -232,12 +242,17 @@ impl Eq for Primed {}
 impl Codebook {
     /// A codebook of these patterns (at most 128; more are dropped) and no sample.
     pub fn new(patterns: Vec<Pattern>) -> Codebook {
-        Codebook::with_sample(patterns, Vec::new())
+        Codebook::with_sample(patterns, Vec::new(), Vec::new())
     }
 
-    /// A codebook of these patterns (at most 128; more are dropped) and this sample (its last
-    /// [`MAX_SAMPLE`] bytes).
-    pub(crate) fn with_sample(mut patterns: Vec<Pattern>, mut sample: Vec<u8>) -> Codebook {
+    /// A codebook of these patterns (at most 128; more are dropped), this sample (its last
+    /// [`MAX_SAMPLE`] bytes) and this zstd dictionary (checked by the caller: trained by zstd,
+    /// or read and checked by [`Codebook::from_bytes`]).
+    pub(crate) fn with_sample(
+        mut patterns: Vec<Pattern>,
+        mut sample: Vec<u8>,
+        dictionary: Vec<u8>,
+    ) -> Codebook {
         patterns.truncate(MAX_PATTERNS);
         if sample.len() > MAX_SAMPLE {
             sample.drain(..sample.len() - MAX_SAMPLE);
@@ -246,7 +261,9 @@ impl Codebook {
         for (number, pattern) in (0..=u8::MAX).zip(&patterns) {
             by_shape.entry(pattern.shape()).or_default().push(number);
         }
-        let mut codebook = Codebook { patterns, by_shape, sample, hash: 0, primed: Primed::default() };
+        debug_assert!(dictionary.len() <= MAX_DICTIONARY, "the trainer and the reader keep it within bounds");
+        let mut codebook =
+            Codebook { patterns, by_shape, sample, dictionary, hash: 0, primed: Primed::default() };
         codebook.hash = hash_bytes(&codebook.to_bytes());
         codebook
     }
@@ -259,6 +276,13 @@ impl Codebook {
     /// The bytes that prime the byte model of sessions using this codebook.
     pub fn sample(&self) -> &[u8] {
         &self.sample
+    }
+
+    /// The zstd dictionary zstd-coded sessions use, trained on the same bodies as the sample;
+    /// empty if zstd could not train one (too few bodies), in which case they use the sample
+    /// as raw content.
+    pub fn dictionary(&self) -> &[u8] {
+        &self.dictionary
     }
 
     /// A byte model that has learned the sample (learned once, then copied: 2 MiB, against a
@@ -313,7 +337,7 @@ impl Codebook {
                 });
             }
         }
-        writer.finish(&self.sample);
+        writer.finish(&self.sample, &self.dictionary);
         out
     }
 
@@ -348,7 +372,12 @@ impl Codebook {
                 .collect();
             patterns.push(Pattern::new(owned).map_err(fault)?);
         }
-        Ok(Codebook::with_sample(patterns, read.sample.to_vec()))
+        if let Err(reason) = super::zstd::check_dictionary(read.dictionary) {
+            // The dictionary is the file's last field, before the CRC.
+            let offset = bytes.len() - file::CRC_LEN - read.dictionary.len();
+            return Err(CodebookError::Dictionary { offset, reason }.into());
+        }
+        Ok(Codebook::with_sample(patterns, read.sample.to_vec(), read.dictionary.to_vec()))
     }
 }
 

@@ -13,7 +13,8 @@ use sigma_tree::{Tree, TreeBuilder};
 
 use super::codebook::{Codebook, PatternValue};
 use super::predict::{Parent, canonical_int, node_key, unzigzag, walk_pattern};
-use super::state::{End, SessionState};
+use super::state::{Coder, SessionState};
+use super::zstd;
 use super::{ContextConfig, SessionConfig, SessionError};
 use crate::{DecodeLimits, Error, Format, Limit, detect, v2};
 
@@ -40,7 +41,7 @@ pub struct Frame {
 /// decodes the frame there, and [`SessionDecoder::frames`] iterates over the rest.
 #[derive(Debug)]
 pub struct SessionDecoder {
-    state: SessionState,
+    state: SessionState<zstd::Decoder>,
     limits: DecodeLimits,
     v2: v2::Decoder,
     /// Offset in the stream of the next frame.
@@ -88,8 +89,15 @@ impl SessionDecoder {
         let context =
             ContextConfig { window: header.window, values: header.values, min_subtree: header.min_subtree };
         let config = SessionConfig { context, coding: header.coding };
+        // The coding byte sits just before the codebook hash.
+        let coding_offset = offset - 1;
+        limits.check(
+            Limit::SessionMemory,
+            Coder::<zstd::Decoder>::decoder_memory(header.coding),
+            coding_offset,
+        )?;
         Ok(SessionDecoder {
-            state: SessionState::new(config, codebook, End::Decoder),
+            state: SessionState::new(config, codebook),
             limits,
             v2: v2::Decoder::new(limits),
             offset: header_len,
@@ -109,6 +117,13 @@ impl SessionDecoder {
     /// The codebook the stream was encoded with (the one given, whose hash the header names).
     pub fn codebook(&self) -> Option<&Codebook> {
         self.state.codebook.as_deref()
+    }
+
+    /// Bytes the session's body coder holds now: its zstd stream (at most 400 KiB), its byte
+    /// model (2 MiB), or nothing for a plain stream; what
+    /// [`DecodeLimits::max_session_memory`] bounds. The context of recent trees comes on top.
+    pub fn coder_memory(&self) -> usize {
+        self.state.coder.memory()
     }
 
     /// Bytes the stream header took.
@@ -212,25 +227,52 @@ impl SessionDecoder {
     /// Decodes a coded body: the plain body's length, then the plain body through the model.
     /// Offsets of errors inside the plain body count decoded bytes from the body's start.
     fn decode_coded(&mut self, frame: &RawFrame<'_>, plain: &mut Vec<u8>) -> Result<Tree, Error> {
-        let body = frame.coded()?;
-        self.limits.check(Limit::Bytes, body.plain_len, frame.body_offset)?;
-        let len = usize::try_from(body.plain_len).map_err(|_| Error::LimitExceeded {
-            offset: frame.body_offset,
-            limit: Limit::Bytes,
-            found: body.plain_len,
-            max: usize::MAX as u64,
-        })?;
-        // A modeled stream's state always has a model: its absence is a bug, reported as one.
-        let model = self.state.model.as_deref_mut();
-        debug_assert!(model.is_some(), "a modeled session keeps a byte model");
-        let model = model
-            .ok_or(SessionError::EarlierFrameFailed { offset: frame.offset, failed_at: frame.offset })?;
         plain.clear();
-        model.decode(body.coded, len, plain).map_err(|used| SessionError::CodedLength {
-            offset: body.offset,
-            expected: used,
-            found: body.coded.len(),
-        })?;
+        match &mut self.state.coder {
+            Coder::Modeled(model) => {
+                let body = frame.coded()?;
+                self.limits.check(Limit::Bytes, body.plain_len, frame.body_offset)?;
+                let len = usize::try_from(body.plain_len).map_err(|_| Error::LimitExceeded {
+                    offset: frame.body_offset,
+                    limit: Limit::Bytes,
+                    found: body.plain_len,
+                    max: usize::MAX as u64,
+                })?;
+                model.decode(body.coded, len, plain).map_err(|used| SessionError::CodedLength {
+                    offset: body.offset,
+                    expected: used,
+                    found: body.coded.len(),
+                })?;
+            }
+            Coder::Zstd(zstd) => {
+                let offset = frame.body_offset;
+                let max = usize::try_from(self.limits.max_bytes).unwrap_or(usize::MAX);
+                zstd.decode(frame.body, max, plain).map_err(|fault| -> Error {
+                    match fault {
+                        zstd::Fault::Zstd(reason) => SessionError::Zstd { offset, reason }.into(),
+                        zstd::Fault::TooLong => Error::LimitExceeded {
+                            offset,
+                            limit: Limit::Bytes,
+                            found: self.limits.max_bytes.saturating_add(1),
+                            max: self.limits.max_bytes,
+                        },
+                        zstd::Fault::Unread { at } => SessionError::ZstdUnread { offset: offset + at }.into(),
+                        zstd::Fault::FrameEnded => SessionError::ZstdFrameEnded { offset }.into(),
+                        zstd::Fault::NotAFrame => SessionError::ZstdNotAFrame { offset }.into(),
+                    }
+                })?;
+            }
+            // `is_used_with` let no coded frame into a plain stream.
+            Coder::Plain => {
+                debug_assert!(false, "a plain stream has no coded frames");
+                return Err(SessionError::KindNotInCoding {
+                    offset: frame.kind_offset,
+                    kind: frame.kind,
+                    coding: self.state.config.coding,
+                }
+                .into());
+            }
+        }
         if plain_body_is_v2(plain) {
             let mut tree = Tree::new();
             self.v2.decode_into(plain, &mut tree).map(|()| tree)

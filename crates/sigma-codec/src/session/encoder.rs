@@ -12,13 +12,14 @@ use sigma_tree::Tree;
 use super::SessionConfig;
 use super::codebook::{Codebook, MIN_PATTERN_NODES, Pattern, PatternValue};
 use super::predict::{Parent, canonical_int, node_key, walk_pattern, zigzag};
-use super::state::{End, SessionState};
+use super::state::{Coder, SessionState};
+use super::zstd;
 use crate::{Error, v2};
 
 /// The encoding end of a session.
 #[derive(Debug)]
 pub struct SessionEncoder {
-    state: SessionState,
+    state: SessionState<zstd::Encoder>,
     v2: v2::Encoder,
     header_written: bool,
     /// A frame's plain body (scratch).
@@ -43,7 +44,7 @@ impl SessionEncoder {
     /// modeled, primes its byte model from the codebook's sample).
     pub fn with_codebook(config: SessionConfig, codebook: Option<Arc<Codebook>>) -> SessionEncoder {
         SessionEncoder {
-            state: SessionState::new(config, codebook, End::Encoder),
+            state: SessionState::new(config, codebook),
             v2: v2::Encoder::new(),
             header_written: false,
             body: Vec::new(),
@@ -95,23 +96,39 @@ impl SessionEncoder {
                 self.body.clear();
                 self.v2.encode_into(tree, &mut self.body)?;
             }
-            match state.model.as_deref_mut() {
+            match &mut state.coder {
                 // Coded: the plain body (a delta, or a v2 message, whose first byte no delta op
-                // starts with) through the model, which learns it as the decoder's will.
-                Some(model) => {
+                // starts with) through the model or zstd stream, which learns it as the
+                // decoder's will.
+                Coder::Modeled(model) => {
                     self.coded.clear();
                     write_coded_len(self.body.len(), &mut self.coded);
                     model.encode(&self.body, &mut self.coded);
                     std::mem::swap(&mut self.body, &mut self.coded);
                     FrameKind::Coded
                 }
-                None if use_full => FrameKind::Full,
-                None => FrameKind::Delta,
+                // The zstd stream's bytes alone: they know their length. A body too short for
+                // zstd to shorten (its block header alone takes three bytes) goes as it is, and
+                // stays out of the zstd stream on both ends.
+                Coder::Zstd(zstd) if self.body.len() > zstd::MAX_PLAIN_BODY => {
+                    self.coded.clear();
+                    zstd.encode(&self.body, &mut self.coded);
+                    std::mem::swap(&mut self.body, &mut self.coded);
+                    FrameKind::Coded
+                }
+                Coder::Plain | Coder::Zstd(_) if use_full => FrameKind::Full,
+                Coder::Plain | Coder::Zstd(_) => FrameKind::Delta,
             }
         };
         write_frame(seq, kind, &self.body, out);
         self.state.end_frame(tree.clone(), edit.hashes);
         Ok(kind)
+    }
+
+    /// Bytes the session's body coder holds now: its zstd stream (about 0.6 MiB), its byte
+    /// model (2 MiB), or nothing for a plain session. The context of recent trees comes on top.
+    pub fn coder_memory(&self) -> usize {
+        self.state.coder.memory()
     }
 
     /// The body of the last frame written (for training: a plain session's bodies are what a
@@ -122,7 +139,7 @@ impl SessionEncoder {
 
     /// How to send `value` in `context`: predicted, a back-reference or integer difference, or
     /// the bytes, whichever is smallest.
-    fn value_code<'v>(state: &SessionState, context: u64, value: &'v str) -> Value<'v> {
+    fn value_code<'v>(state: &SessionState<zstd::Encoder>, context: u64, value: &'v str) -> Value<'v> {
         let prediction = state.values.predict(context);
         if prediction == Some(value) {
             return Value::Predicted;
@@ -227,7 +244,7 @@ impl SessionEncoder {
 /// A pattern op: its number, the kinds of its hole values (four to a byte), then their values;
 /// the value model learns every valued node of the pattern in pre-order.
 fn write_pattern(
-    state: &mut SessionState,
+    state: &mut SessionState<zstd::Encoder>,
     writer: &mut DeltaWriter<'_>,
     tree: &Tree,
     root: usize,
@@ -281,7 +298,8 @@ mod tests {
     fn numbers_near_their_prediction_cost_a_few_bytes() {
         let doc = |id: u64| Tree::from_json_document(&format!(r#"{{"id":{id},"name":"x"}}"#)).unwrap();
         let trees: Vec<Tree> = (0..10).map(|i| doc(1_372_701_600_000 + i * 7)).collect();
-        let stream = encode_stream(&trees, SessionConfig::default()).unwrap();
+        let config = SessionConfig { coding: super::super::BodyCoding::Plain, ..SessionConfig::default() };
+        let stream = encode_stream(&trees, config).unwrap();
         let frames = decode_stream(&stream, DecodeLimits::DEFAULT).unwrap();
         assert!(frames.iter().zip(&trees).all(|(f, t)| f.tree == *t));
         // After the first, each message is: seq, kind, length, DICT, RECORD "id" (predicted),

@@ -163,6 +163,32 @@ pub enum SessionError {
         /// Bytes the body has.
         found: usize,
     },
+    /// A zstd-coded body that zstd refused.
+    #[error("zstd-coded body at byte {offset}: {reason}")]
+    Zstd {
+        /// Offset of the coded bytes.
+        offset: usize,
+        /// zstd's name for the error.
+        reason: &'static str,
+    },
+    /// A zstd-coded body whose bytes zstd did not all read (a block cut short).
+    #[error("zstd-coded body: the bytes from byte {offset} on are not a whole zstd block")]
+    ZstdUnread {
+        /// Offset of the first byte not read.
+        offset: usize,
+    },
+    /// A first zstd-coded body that does not start a zstd frame.
+    #[error("zstd-coded body at byte {offset} does not start a zstd frame")]
+    ZstdNotAFrame {
+        /// Offset of the coded bytes.
+        offset: usize,
+    },
+    /// A zstd-coded body that ended the session's zstd frame (a session's frame never ends).
+    #[error("zstd-coded body at byte {offset} ends the session's zstd frame")]
+    ZstdFrameEnded {
+        /// Offset of the coded bytes.
+        offset: usize,
+    },
     /// A frame after one whose body failed to decode: that body had already taught the
     /// predictors (and the byte model) part of itself, so the decoder's state is no longer the
     /// encoder's and no later frame can be read.
@@ -208,6 +234,10 @@ impl SessionError {
             | SessionError::PatternNotInCodebook { offset, .. }
             | SessionError::HoleWithoutValue { offset, .. }
             | SessionError::CodedLength { offset, .. }
+            | SessionError::Zstd { offset, .. }
+            | SessionError::ZstdUnread { offset }
+            | SessionError::ZstdNotAFrame { offset }
+            | SessionError::ZstdFrameEnded { offset }
             | SessionError::EarlierFrameFailed { offset, .. } => Some(offset),
             SessionError::InvalidConfig { .. } => None,
         }

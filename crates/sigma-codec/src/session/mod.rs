@@ -50,6 +50,7 @@ mod model;
 mod predict;
 mod state;
 mod train;
+mod zstd;
 
 use std::sync::Arc;
 

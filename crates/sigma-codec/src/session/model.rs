@@ -170,6 +170,9 @@ struct Prediction {
 }
 
 impl Model {
+    /// The memory a model holds: its hashed tables and itself.
+    pub(crate) const MEMORY: usize = TABLES_LEN * 2 + std::mem::size_of::<Model>();
+
     /// A model that knows nothing yet: every probability one half.
     pub(crate) fn new() -> Model {
         let tables = zeroed_tables();

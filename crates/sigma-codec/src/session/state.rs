@@ -12,7 +12,7 @@ use sigma_tree::Tree;
 use super::codebook::Codebook;
 use super::model::Model;
 use super::predict::{PrimitiveModel, ValueModel};
-use super::{BodyCoding, SessionConfig};
+use super::{BodyCoding, SessionConfig, zstd};
 
 /// Which end of a session a state belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,9 +21,10 @@ pub(crate) enum End {
     Decoder,
 }
 
-/// The state both ends of a session keep, updated identically after every frame.
+/// The state both ends of a session keep, updated identically after every frame; `Z` is the
+/// end's half of a zstd stream ([`zstd::Encoder`] or [`zstd::Decoder`]).
 #[derive(Debug)]
-pub(crate) struct SessionState {
+pub(crate) struct SessionState<Z> {
     pub(crate) config: SessionConfig,
     pub(crate) codebook: Option<Arc<Codebook>>,
     /// The last `window` trees and the values seen.
@@ -32,23 +33,87 @@ pub(crate) struct SessionState {
     pub(crate) primitives: PrimitiveModel,
     /// The value last seen in each place.
     pub(crate) values: ValueModel,
-    /// The byte model, with [`BodyCoding::Modeled`].
-    pub(crate) model: Option<Box<Model>>,
+    /// What codes the bodies of coded frames.
+    pub(crate) coder: Coder<Z>,
 }
 
-impl SessionState {
-    /// The state at the start of a session: empty context, fresh predictors, and a byte model
-    /// primed from the codebook's sample (if the session is modeled).
-    pub(crate) fn new(config: SessionConfig, codebook: Option<Arc<Codebook>>, end: End) -> SessionState {
-        let context = match end {
+/// One end of a zstd stream.
+pub(crate) trait ZstdEnd {
+    /// Which end it is.
+    const END: End;
+    /// A stream that loads `dictionary`.
+    fn new(dictionary: &[u8]) -> Self;
+    /// The memory it holds now.
+    fn memory(&self) -> usize;
+}
+
+impl ZstdEnd for zstd::Encoder {
+    const END: End = End::Encoder;
+    fn new(dictionary: &[u8]) -> Self {
+        zstd::Encoder::new(dictionary)
+    }
+    fn memory(&self) -> usize {
+        zstd::Encoder::memory(self)
+    }
+}
+
+impl ZstdEnd for zstd::Decoder {
+    const END: End = End::Decoder;
+    fn new(dictionary: &[u8]) -> Self {
+        zstd::Decoder::new(dictionary)
+    }
+    fn memory(&self) -> usize {
+        zstd::Decoder::memory(self)
+    }
+}
+
+/// What codes a session's frame bodies: nothing (plain), the byte model, or this end's half
+/// of a zstd stream.
+#[derive(Debug)]
+pub(crate) enum Coder<Z> {
+    Plain,
+    Modeled(Box<Model>),
+    Zstd(Box<Z>),
+}
+
+impl<Z: ZstdEnd> Coder<Z> {
+    /// The memory a decoding end of a stream with `coding` holds for it, at most: what
+    /// [`crate::DecodeLimits::max_session_memory`] is checked against before it is allocated.
+    pub(crate) fn decoder_memory(coding: BodyCoding) -> u64 {
+        match coding {
+            BodyCoding::Plain => 0,
+            BodyCoding::Modeled => Model::MEMORY as u64,
+            BodyCoding::Zstd => zstd::DECODER_MEMORY,
+        }
+    }
+
+    /// The memory this coder holds now.
+    pub(crate) fn memory(&self) -> usize {
+        match self {
+            Coder::Plain => 0,
+            Coder::Modeled(_) => Model::MEMORY,
+            Coder::Zstd(zstd) => zstd.memory(),
+        }
+    }
+}
+
+impl<Z: ZstdEnd> SessionState<Z> {
+    /// The state at the start of a session: empty context, fresh predictors, and the body coder
+    /// (a byte model primed from the codebook's sample, or a zstd stream with the sample as its
+    /// dictionary).
+    pub(crate) fn new(config: SessionConfig, codebook: Option<Arc<Codebook>>) -> SessionState<Z> {
+        let context = match Z::END {
             End::Encoder => Context::new(config.context),
             End::Decoder => Context::without_index(config.context),
         };
-        let model = match config.coding {
-            BodyCoding::Plain => None,
-            BodyCoding::Modeled => {
-                Some(codebook.as_deref().map_or_else(|| Box::new(Model::new()), Codebook::primed_model))
-            }
+        let dictionary =
+            codebook.as_deref().map_or(&[][..], |c| zstd::stream_dictionary(c.dictionary(), c.sample()));
+        let coder = match config.coding {
+            BodyCoding::Plain => Coder::Plain,
+            BodyCoding::Modeled => Coder::Modeled(
+                codebook.as_deref().map_or_else(|| Box::new(Model::new()), Codebook::primed_model),
+            ),
+            BodyCoding::Zstd => Coder::Zstd(Box::new(Z::new(dictionary))),
         };
         SessionState {
             config,
@@ -56,7 +121,7 @@ impl SessionState {
             context,
             primitives: PrimitiveModel::new(),
             values: ValueModel::default(),
-            model,
+            coder,
         }
     }
 

@@ -1,5 +1,6 @@
-//! Codebook training: the patterns that would have saved the most bytes on sample trees, and the
-//! sample of session bytes that primes the byte model.
+//! Codebook training: the patterns that would have saved the most bytes on sample trees, the
+//! sample of session bytes that primes the byte model, and the zstd dictionary trained on the
+//! same bytes.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,10 +10,10 @@ use sigma_glyph::session::FrameKind;
 use sigma_tree::Tree;
 
 use super::codebook::{
-    Codebook, MAX_PATTERN_NODES, MAX_PATTERNS, MAX_SAMPLE, MIN_PATTERN_NODES, Pattern, PatternNode,
-    PatternValue,
+    Codebook, MAX_DICTIONARY, MAX_PATTERN_NODES, MAX_PATTERNS, MAX_SAMPLE, MIN_PATTERN_NODES, Pattern,
+    PatternNode, PatternValue,
 };
-use super::{BodyCoding, SessionConfig, SessionEncoder};
+use super::{BodyCoding, SessionConfig, SessionEncoder, zstd};
 use crate::Error;
 
 impl Codebook {
@@ -23,14 +24,38 @@ impl Codebook {
     /// patterns and keeps the last [`MAX_SAMPLE`] bytes of its frames' plain bodies as the sample.
     pub fn train(samples: &[Tree], max_patterns: usize) -> Result<Codebook, Error> {
         let patterns = train_patterns(samples, max_patterns.min(MAX_PATTERNS));
-        let sample = plain_bodies(Codebook::new(patterns.clone()), samples)?;
-        Ok(Codebook::with_sample(patterns, sample))
+        let bodies = plain_bodies(Codebook::new(patterns.clone()), samples)?;
+        // The sample: the bodies' last bytes.
+        let (mut first, mut tail) = (bodies.len(), 0);
+        while first > 0 && tail < MAX_SAMPLE {
+            first -= 1;
+            tail += bodies.get(first).map_or(0, Vec::len);
+        }
+        let mut sample: Vec<u8> = bodies.get(first..).unwrap_or_default().concat();
+        if sample.len() > MAX_SAMPLE {
+            sample.drain(..sample.len() - MAX_SAMPLE);
+        }
+        // The dictionary: trained on the last bodies, in order, up to a bound that keeps
+        // training quick.
+        let (mut first, mut taken) = (bodies.len(), 0);
+        while first > 0 && taken + bodies.get(first - 1).map_or(0, Vec::len) <= DICTIONARY_TRAINING_BYTES {
+            first -= 1;
+            taken += bodies.get(first).map_or(0, Vec::len);
+        }
+        let recent: Vec<&[u8]> = bodies.get(first..).unwrap_or_default().iter().map(Vec::as_slice).collect();
+        let dictionary = zstd::train_dictionary(&recent, MAX_DICTIONARY);
+        Ok(Codebook::with_sample(patterns, sample, dictionary))
     }
 }
 
+/// The most bytes of bodies a zstd dictionary is trained on (zstd suggests about a hundred
+/// times the dictionary's size).
+const DICTIONARY_TRAINING_BYTES: usize = 4 << 20;
+
 /// The plain bodies (deltas or v2 messages) a default session with `patterns` writes for
-/// `samples`, in order, repeats left out: what a modeled session's byte model would code.
-fn plain_bodies(patterns: Codebook, samples: &[Tree]) -> Result<Vec<u8>, Error> {
+/// `samples`, in order, repeats left out: what a coded session's byte model or zstd stream
+/// would code.
+fn plain_bodies(patterns: Codebook, samples: &[Tree]) -> Result<Vec<Vec<u8>>, Error> {
     // The bodies do not depend on the coding: a plain stream's frames hold them as they are.
     let config = SessionConfig { coding: BodyCoding::Plain, ..SessionConfig::default() };
     let mut encoder = SessionEncoder::with_codebook(config, Some(Arc::new(patterns)));
@@ -38,11 +63,8 @@ fn plain_bodies(patterns: Codebook, samples: &[Tree]) -> Result<Vec<u8>, Error> 
     for tree in samples.iter().filter(|t| !t.is_empty()) {
         frames.clear();
         if encoder.encode_into(tree, &mut frames)? != FrameKind::Repeat {
-            bodies.extend_from_slice(encoder.last_body());
+            bodies.push(encoder.last_body().to_vec());
         }
-    }
-    if bodies.len() > MAX_SAMPLE {
-        bodies.drain(..bodies.len() - MAX_SAMPLE);
     }
     Ok(bodies)
 }

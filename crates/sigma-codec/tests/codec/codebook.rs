@@ -8,9 +8,66 @@ use sigma_glyph::Error as GlyphError;
 use sigma_testkit::Stream;
 use sigma_testkit::forge::with_crc32c;
 
-/// A codebook file with `body` after the magic and version, and a correct CRC.
+/// A version 2 codebook file (no dictionary) with `body` after the magic and version, and a
+/// correct CRC.
 fn file(body: &[u8]) -> Vec<u8> {
     with_crc32c(&[&[0xCE, 0xA3, b'C', b'B', 0x02][..], body].concat())
+}
+
+/// A version 3 codebook file of no patterns and no sample, with this dictionary.
+fn file_with_dictionary(dictionary: &[u8]) -> Vec<u8> {
+    let mut body = vec![0xCE, 0xA3, b'C', b'B', 0x03, 0x00, 0x00];
+    sigma_glyph::varint::write(&mut body, dictionary.len() as u64);
+    body.extend_from_slice(dictionary);
+    with_crc32c(&body)
+}
+
+#[test]
+fn trained_codebooks_hold_a_zstd_dictionary_checked_when_read() {
+    let trees = Stream::TwitterStatuses.trees();
+    let (train, test) = trees.split_at(trees.len() / 2);
+    let codebook = Codebook::train(train, 128).unwrap();
+    let dictionary = codebook.dictionary();
+    assert!(
+        dictionary.starts_with(&[0x37, 0xA4, 0x30, 0xEC]) && dictionary.len() > 1024,
+        "a zstd dictionary"
+    );
+    assert_eq!(Codebook::train(train, 128).unwrap().to_bytes(), codebook.to_bytes(), "deterministic");
+    // It is what a zstd-coded session uses: without it the same stream is larger.
+    let without = Codebook::from_bytes(&{
+        let mut bytes = codebook.to_bytes();
+        // Cut the dictionary's length, the dictionary and the CRC.
+        let length_len = sigma_glyph::varint::encoded_len(dictionary.len() as u64);
+        bytes.truncate(bytes.len() - 4 - dictionary.len() - length_len);
+        bytes.extend_from_slice(&[0x00, 0, 0, 0, 0]); // no dictionary, room for the CRC
+        let len = bytes.len();
+        sigma_testkit::forge::fix_crc32c(&mut bytes, 0, len);
+        bytes
+    })
+    .unwrap();
+    assert!(without.dictionary().is_empty() && without.patterns() == codebook.patterns());
+    let size = |c: Codebook| {
+        sigma_codec::session::encode_stream_with(test, Default::default(), Some(std::sync::Arc::new(c)))
+            .unwrap()
+            .len()
+    };
+    let (with_dictionary, with_sample) = (size(codebook.clone()), size(without));
+    assert!(with_dictionary < with_sample, "{with_dictionary} vs {with_sample}");
+
+    // A dictionary that is not zstd's, or that zstd cannot load, is an error at its offset.
+    assert_eq!(
+        Codebook::from_bytes(&file_with_dictionary(b"hello")),
+        Err(Error::Codebook(CodebookError::Dictionary {
+            offset: 8,
+            reason: "it does not start with zstd's dictionary magic"
+        }))
+    );
+    let mut damaged = dictionary[..64].to_vec();
+    damaged[12..].fill(0xFF);
+    let err = Codebook::from_bytes(&file_with_dictionary(&damaged)).unwrap_err();
+    assert!(matches!(err, Error::Codebook(CodebookError::Dictionary { offset: 8, .. })), "{err}");
+    // An empty one is none: the session uses the sample.
+    assert!(Codebook::from_bytes(&file_with_dictionary(b"")).unwrap().dictionary().is_empty());
 }
 
 #[test]
@@ -37,7 +94,7 @@ fn old_and_oversized_files_are_errors() {
     let len = old.len();
     sigma_testkit::forge::fix_crc32c(&mut old, 0, len);
     let err = Codebook::from_bytes(&old).unwrap_err();
-    assert_eq!(err, Error::Glyph(GlyphError::RetiredCodebookVersion { offset: 4, version: 1, expected: 2 }));
+    assert_eq!(err, Error::Glyph(GlyphError::RetiredCodebookVersion { offset: 4, version: 1, expected: 3 }));
     assert!(err.to_string().contains("train it again"), "{err}");
     // A sample longer than the format allows, with a valid CRC.
     let mut long = vec![0x00]; // no patterns

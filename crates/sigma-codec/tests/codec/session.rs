@@ -283,12 +283,13 @@ fn a_frame_kind_the_header_does_not_allow_is_an_error() {
     }
 }
 
-/// Bytes per message of a modeled session (codebook trained on the first half, the second half
+/// Bytes per message of a session (codebook trained on the first half, the second half
 /// streamed) against zstd-19 with a 16 KiB dictionary trained on the same first half, each
 /// message compressed alone: on the bench's streams (twitter statuses, citm performances) and on
-/// canada.json's polygon rings as one message each (numbers, not text).
+/// canada.json's polygon rings as one message each (numbers, not text). The default coding (zstd)
+/// must beat it on the first two; the byte model (`modeled`) on all three.
 #[test]
-fn modeled_sessions_take_fewer_bytes_than_zstd_19_with_a_dictionary() {
+fn sessions_take_fewer_bytes_than_zstd_19_with_a_dictionary() {
     for stream in Stream::ALL {
         let (name, messages) = (stream.name(), stream.messages());
         let (train, test) = messages.split_at(messages.len() / 2);
@@ -297,18 +298,29 @@ fn modeled_sessions_take_fewer_bytes_than_zstd_19_with_a_dictionary() {
         };
         let codebook = Arc::new(Codebook::train(&parse(train), 128).unwrap());
         let trees = parse(test);
-        let stream = encode_stream_with(&trees, SessionConfig::default(), Some(codebook.clone())).unwrap();
-        let frames = decode_stream_with(&stream, DecodeLimits::DEFAULT, Some(codebook)).unwrap();
-        assert!(frames.iter().zip(&trees).all(|(f, t)| f.tree == *t), "{name}");
-
         let samples: Vec<&[u8]> = train.iter().map(|m| m.as_bytes()).collect();
         let dict = zstd::dict::from_samples(&samples, 16 * 1024).unwrap();
         let mut zstd19 = zstd::bulk::Compressor::with_dictionary(19, &dict).unwrap();
         let zstd_bytes: usize = test.iter().map(|m| zstd19.compress(m.as_bytes()).unwrap().len()).sum();
-        let ours = stream.len() as f64 / test.len() as f64;
         let theirs = zstd_bytes as f64 / test.len() as f64;
-        println!("{name}: {ours:.1} bytes/message, zstd-19+dict {theirs:.1} ({:.3})", ours / theirs);
-        assert!(ours < theirs, "{name}: {ours:.1} bytes/message vs zstd-19+dict {theirs:.1}");
+        for coding in [BodyCoding::Zstd, BodyCoding::Modeled] {
+            let config = SessionConfig { coding, ..SessionConfig::default() };
+            let stream = encode_stream_with(&trees, config, Some(codebook.clone())).unwrap();
+            let frames = decode_stream_with(&stream, DecodeLimits::DEFAULT, Some(codebook.clone())).unwrap();
+            assert!(frames.iter().zip(&trees).all(|(f, t)| f.tree == *t), "{name}");
+            let ours = stream.len() as f64 / test.len() as f64;
+            let coding = coding.name();
+            println!(
+                "{name} {coding}: {ours:.1} bytes/message, zstd-19+dict {theirs:.1} ({:.3})",
+                ours / theirs
+            );
+            if coding == "modeled" || name != "canada/rings" {
+                assert!(
+                    ours < theirs,
+                    "{name} {coding}: {ours:.1} bytes/message vs zstd-19+dict {theirs:.1}"
+                );
+            }
+        }
     }
 }
 

@@ -2,7 +2,8 @@
 
 use super::{
     CRC_LEN, KIND_HAS_CHILDREN, KIND_RESERVED, KIND_VALUE_FIXED, KIND_VALUE_HOLE, KIND_VALUE_NONE,
-    KIND_VALUE_SHIFT, MAGIC, MAX_PATTERN_NODES, MAX_PATTERNS, MAX_SAMPLE, NodeValue, PatternNode, VERSION,
+    KIND_VALUE_SHIFT, MAGIC, MAX_DICTIONARY, MAX_PATTERN_NODES, MAX_PATTERNS, MAX_SAMPLE, NodeValue,
+    PatternNode, VERSION, VERSION_WITHOUT_DICTIONARY,
 };
 use crate::Error;
 use crate::cursor::Cursor;
@@ -18,6 +19,9 @@ pub struct File<'a> {
     pub patterns: Vec<Vec<PatternNode<'a>>>,
     /// The bytes that prime the byte model.
     pub sample: &'a [u8],
+    /// The zstd dictionary of zstd-coded sessions (empty in a version 2 file); its content is
+    /// checked by whoever loads it.
+    pub dictionary: &'a [u8],
 }
 
 /// Reads a codebook file: magic, version and CRC first, then every field against its bound.
@@ -26,8 +30,9 @@ pub fn read(bytes: &[u8]) -> Result<File<'_>, Error> {
         return Err(Error::BadMagic { offset: 0, expected: "a ΣLANG codebook" });
     }
     let version_at = MAGIC.len();
-    match bytes.get(version_at).copied() {
-        Some(VERSION) => {}
+    let version = bytes.get(version_at).copied();
+    match version {
+        Some(VERSION | VERSION_WITHOUT_DICTIONARY) => {}
         Some(1) => {
             return Err(Error::RetiredCodebookVersion { offset: version_at, version: 1, expected: VERSION });
         }
@@ -83,8 +88,16 @@ pub fn read(bytes: &[u8]) -> Result<File<'_>, Error> {
     }
     let sample_len = cursor.varint_in("sample length", 0, MAX_SAMPLE)?;
     let sample = cursor.take(sample_len)?;
-    cursor.finish("codebook sample")?;
-    Ok(File { patterns, sample })
+    let dictionary = if version == Some(VERSION) {
+        let len = cursor.varint_in("dictionary length", 0, MAX_DICTIONARY)?;
+        let dictionary = cursor.take(len)?;
+        cursor.finish("codebook dictionary")?;
+        dictionary
+    } else {
+        cursor.finish("codebook sample")?;
+        &[]
+    };
+    Ok(File { patterns, sample, dictionary })
 }
 
 fn read_node<'a>(cursor: &mut Cursor<'a>) -> Result<PatternNode<'a>, Error> {

@@ -17,7 +17,7 @@ fn file() -> Vec<u8> {
     for node in &NODES {
         writer.node(node);
     }
-    writer.finish(b"xyz");
+    writer.finish(b"xyz", b"dict");
     out
 }
 
@@ -26,19 +26,20 @@ fn a_file_is_written_and_read_field_by_field() {
     let bytes = file();
     let mut expected = vec![
         0xCE, 0xA3, b'C', b'B', // magic
-        0x02, // version
+        0x03, // version
         0x01, // one pattern
         0x03, // of three nodes
         0x01, 0x71, 0x03, // has children, no value, DICT, size 3
         0x03, 0x7F, 0x02, 0x02, b'i', b'd', // has children, fixed "id", RECORD, size 2
         0x04, 0x79, 0x01, // hole, NUMBER, size 1
         0x03, b'x', b'y', b'z', // sample
+        0x04, b'd', b'i', b'c', b't', // dictionary
     ];
     let crc = crc32c(&expected);
     expected.extend_from_slice(&crc.to_be_bytes());
     assert_eq!(bytes, expected);
     let read_back = read(&bytes).unwrap();
-    assert_eq!(read_back.sample, b"xyz");
+    assert_eq!((read_back.sample, read_back.dictionary), (&b"xyz"[..], &b"dict"[..]));
     let offsets: Vec<usize> = read_back.patterns[0].iter().map(|n| n.offset).collect();
     assert_eq!(offsets, [7, 10, 16]);
     let without_offsets: Vec<PatternNode<'_>> =
@@ -73,11 +74,11 @@ fn errors_name_what_and_where() {
     assert_eq!(read(b"not a codebook"), Err(Error::BadMagic { offset: 0, expected: "a ΣLANG codebook" }));
     assert_eq!(
         read(&forged(&[1, 0, 0])),
-        Err(Error::RetiredCodebookVersion { offset: 4, version: 1, expected: 2 })
+        Err(Error::RetiredCodebookVersion { offset: 4, version: 1, expected: 3 })
     );
     assert_eq!(
         read(&forged(&[9, 0, 0])),
-        Err(Error::UnsupportedVersion { offset: 4, version: 9, expected: 2 })
+        Err(Error::UnsupportedVersion { offset: 4, version: 9, expected: 3 })
     );
     assert_eq!(
         read(&forged(&[2, 129, 0])),
@@ -105,6 +106,24 @@ fn errors_name_what_and_where() {
         read(&forged(&[2, 0, 0x00, 0x00])),
         Err(Error::ExtraBytes { offset: 7, count: 1, after: "codebook sample" })
     );
+    assert_eq!(
+        read(&forged(&[3, 0, 0x00, 0x81, 0x80, 0x02])),
+        Err(Error::FieldOutOfRange {
+            offset: 7,
+            field: "dictionary length",
+            found: 32_769,
+            min: 0,
+            max: 32_768
+        })
+    );
+    assert_eq!(
+        read(&forged(&[3, 0, 0x00, 0x00, 0x00])),
+        Err(Error::ExtraBytes { offset: 8, count: 1, after: "codebook dictionary" })
+    );
+    // A version 2 file (no dictionary) is still read.
+    let old_file = forged(&[2, 0, 0x01, b's']);
+    let old = read(&old_file).unwrap();
+    assert_eq!((old.sample, old.dictionary), (&b"s"[..], &b""[..]));
     // A fixed value's length read from the file cannot overflow (it once could: `pos + len`).
     let huge = [2, 1, 1, 0x02, 0x79, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0];
     assert!(matches!(read(&forged(&huge)), Err(Error::UnexpectedEnd { offset: 20, .. })));

@@ -8,7 +8,8 @@ use crate::v2::append_crc32c;
 use crate::varint;
 
 /// Appends a codebook file, pattern by pattern: [`Writer::new`] with the pattern count, then for
-/// each pattern [`Writer::pattern`] and its nodes, then [`Writer::finish`] with the sample.
+/// each pattern [`Writer::pattern`] and its nodes, then [`Writer::finish`] with the sample and
+/// the dictionary.
 /// The caller keeps the counts within the format's bounds (which [`read`](super::read) checks).
 #[derive(Debug)]
 pub struct Writer<'o> {
@@ -48,10 +49,12 @@ impl<'o> Writer<'o> {
         }
     }
 
-    /// Appends the sample and the CRC.
-    pub fn finish(self, sample: &[u8]) {
+    /// Appends the sample, the dictionary and the CRC.
+    pub fn finish(self, sample: &[u8], dictionary: &[u8]) {
         varint::write(self.out, sample.len() as u64);
         self.out.extend_from_slice(sample);
+        varint::write(self.out, dictionary.len() as u64);
+        self.out.extend_from_slice(dictionary);
         append_crc32c(self.out, self.start);
     }
 }

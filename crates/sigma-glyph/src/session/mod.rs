@@ -5,11 +5,12 @@
 //! ```text
 //! stream  = header frame*
 //! header  = 0xB1 | window (varint) | values (varint) | min-subtree (varint)
-//!           | coding (1 byte: 0 plain, 1 modeled) | codebook hash (8 bytes BE; 0: none)
+//!           | coding (1 byte: 0 plain, 1 modeled, 2 zstd) | codebook hash (8 bytes BE; 0: none)
 //!           | CRC-32C of the header (u32 BE)
 //! frame   = seq (varint) | kind (1 byte) | body length (varint) | body | CRC-32C of the frame
 //! kind    = 0 full (a v2 message) | 1 repeat (a distance, varint) | 2 delta (ops)
-//!         | 3 coded (the plain body's length, varint, then the body through the byte model)
+//!         | 3 coded (the plain body's length, varint, then the body through the byte model
+//!           or the zstd stream)
 //! op      = node:    tag (00 | has-children | last | value kind | primitive code) [id] [value]
 //!         | subtree: tag (01 | 0 | last | 0000) | distance (varint) | node index (varint)
 //!         | pattern: tag (11 | 0 | last | 0000) | number (1 byte) | hole kinds (2 bits each,
@@ -44,22 +45,31 @@ pub const MAX_VALUES: usize = 1 << 24;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum BodyCoding {
     /// Coded by a byte model both ends keep (context mixing and arithmetic coding, primed from
-    /// the codebook's sample): a third to a half of the bytes of [`BodyCoding::Plain`] on the
-    /// corpus streams, at about 200 ns a byte of delta each way and 2 MiB of tables per session
-    /// end. Every message is a repeat or a coded frame.
-    #[default]
+    /// the codebook's sample): the fewest bytes, at about 200 ns a byte of plain body each way
+    /// and 2 MiB of tables per session end. Every message is a repeat or a coded frame.
     Modeled,
-    /// As they are: the smallest of repeat, delta and full, with no model to keep and no coding
+    /// As they are: the smallest of repeat, delta and full, with no state to keep and no coding
     /// time.
     Plain,
+    /// Coded by one zstd stream per session end (RFC 8878), flushed at the end of every frame:
+    /// the codebook's sample is its dictionary and the session's own earlier bodies its window
+    /// (128 KiB). Nearly the bytes of [`BodyCoding::Modeled`] at a fraction of its time and
+    /// memory. Messages are repeats or coded frames, or full or delta frames when their body is
+    /// too short for zstd to shorten.
+    #[default]
+    Zstd,
 }
 
 impl BodyCoding {
+    /// Every coding, in header-byte order.
+    pub const ALL: [BodyCoding; 3] = [BodyCoding::Plain, BodyCoding::Modeled, BodyCoding::Zstd];
+
     /// The header byte.
     pub const fn byte(self) -> u8 {
         match self {
             BodyCoding::Plain => 0,
             BodyCoding::Modeled => 1,
+            BodyCoding::Zstd => 2,
         }
     }
 
@@ -68,16 +78,24 @@ impl BodyCoding {
         match byte {
             0 => Some(BodyCoding::Plain),
             1 => Some(BodyCoding::Modeled),
+            2 => Some(BodyCoding::Zstd),
             _ => None,
         }
     }
 
-    /// The coding's name on the command line (`modeled`, `plain`).
+    /// The coding's name on the command line (`plain`, `modeled`, `zstd`).
     pub const fn name(self) -> &'static str {
         match self {
             BodyCoding::Plain => "plain",
             BodyCoding::Modeled => "modeled",
+            BodyCoding::Zstd => "zstd",
         }
+    }
+
+    /// Whether frames other than repeats are coded frames (a plain body coded by the session's
+    /// byte model or zstd stream).
+    pub const fn is_coded(self) -> bool {
+        !matches!(self, BodyCoding::Plain)
     }
 }
 
@@ -91,7 +109,7 @@ pub enum FrameKind {
     /// The tree described against the context.
     Delta = 2,
     /// A delta or a full v2 message (whichever is smaller), its bytes coded by the session's
-    /// byte model (streams with [`BodyCoding::Modeled`]).
+    /// byte model or zstd stream (streams with [`BodyCoding::Modeled`] or [`BodyCoding::Zstd`]).
     Coded = 3,
 }
 
@@ -121,13 +139,14 @@ impl FrameKind {
     }
 
     /// Whether streams with `coding` use this kind: plain streams full, repeat and delta frames,
-    /// modeled streams repeat and coded ones.
+    /// modeled streams repeat and coded ones, zstd streams all four (a body too short for zstd
+    /// to shorten goes as a full or delta frame, outside the zstd stream).
     pub const fn is_used_with(self, coding: BodyCoding) -> bool {
         matches!(
             (self, coding),
             (FrameKind::Repeat, _)
-                | (FrameKind::Full | FrameKind::Delta, BodyCoding::Plain)
-                | (FrameKind::Coded, BodyCoding::Modeled)
+                | (FrameKind::Full | FrameKind::Delta, BodyCoding::Plain | BodyCoding::Zstd)
+                | (FrameKind::Coded, BodyCoding::Modeled | BodyCoding::Zstd)
         )
     }
 }
