@@ -2,11 +2,10 @@
 
 use std::collections::VecDeque;
 
-use hashbrown::HashMap;
+use hashbrown::HashTable;
 use sigma_tree::Tree;
 
 use crate::hash::{subtree_eq, subtree_hashes};
-use crate::values::ValueTable;
 
 /// Sizes of a context's bounded state. Both ends of a session must use the same configuration:
 /// they evict identically, so they hold the same state after the same messages.
@@ -14,7 +13,7 @@ use crate::values::ValueTable;
 pub struct ContextConfig {
     /// Trees kept (the window): the most recent `window` messages.
     pub window: usize,
-    /// Distinct values remembered for back-references.
+    /// Distinct values remembered for back-references (a session's [`crate::ValueTable`]).
     pub values: usize,
     /// Subtrees smaller than this many nodes are not indexed (a reference would not pay).
     pub min_subtree: usize,
@@ -46,9 +45,8 @@ pub struct SubtreeLocation {
     pub node: usize,
 }
 
-/// The context stack (the last `window` trees), an index of their subtrees and a table of the
-/// values seen. Everything is deterministic: the same trees pushed in the same order give the same
-/// state on any machine.
+/// The context stack (the last `window` trees) and an index of their subtrees. Everything is
+/// deterministic: the same trees pushed in the same order give the same state on any machine.
 #[derive(Clone, Debug)]
 pub struct Context {
     config: ContextConfig,
@@ -56,11 +54,11 @@ pub struct Context {
     next_seq: u64,
     /// Subtree hash → the most recent place a subtree with that hash starts (a subtree whose
     /// hash collides with a newer one's is forgotten: a missed reference, never a wrong one).
-    subtrees: HashMap<u64, SubtreeLocation>,
+    /// Keyed by the hash itself, which is already a hash.
+    subtrees: HashTable<(u64, SubtreeLocation)>,
     /// Whether subtrees are indexed (an encoder's context) or not (a decoder's: it is told
-    /// where references point, and needs only the trees and the values).
+    /// where references point, and needs only the trees).
     indexed: bool,
-    values: ValueTable,
     scratch: Vec<(usize, u64)>,
 }
 
@@ -70,7 +68,7 @@ impl Context {
         Context::with_index(config, true)
     }
 
-    /// An empty context that keeps trees and values but no subtree index: what a decoder needs,
+    /// An empty context that keeps trees but no subtree index: what a decoder needs,
     /// at a fraction of the cost per message. [`Context::find_subtree`] and [`Context::find_tree`]
     /// find nothing in it.
     pub fn without_index(config: ContextConfig) -> Context {
@@ -84,8 +82,7 @@ impl Context {
             // A window read from a stream header is untrusted: grow as trees arrive.
             entries: VecDeque::with_capacity(config.window.min(64)),
             next_seq: 0,
-            subtrees: HashMap::new(),
-            values: ValueTable::new(config.values),
+            subtrees: HashTable::new(),
             scratch: Vec::new(),
         }
     }
@@ -117,13 +114,13 @@ impl Context {
         self.entries.get(offset)
     }
 
-    /// The value table.
-    pub fn values(&self) -> &ValueTable {
-        &self.values
+    /// The newest entry, if the window keeps any.
+    pub fn newest(&self) -> Option<&Entry> {
+        self.entries.back()
     }
 
     /// Adds `tree` as the newest message, evicting the oldest beyond the window, and indexes its
-    /// subtrees and values. Returns its sequence number.
+    /// subtrees. Returns its sequence number.
     pub fn push(&mut self, tree: Tree) -> u64 {
         let mut hashes = Vec::new();
         if self.indexed && self.config.window > 0 {
@@ -135,45 +132,51 @@ impl Context {
     /// As [`Context::push`], with the tree's subtree hashes already computed
     /// ([`subtree_hashes`], as [`crate::describe`] leaves them in [`crate::Edit::hashes`]).
     pub fn push_hashed(&mut self, tree: Tree, hashes: Vec<u64>) -> u64 {
+        self.push_recycling(tree, hashes).0
+    }
+
+    /// As [`Context::push_hashed`], giving back the buffers of the entry it evicts (its tree
+    /// and hashes, to be refilled by the next message without allocating), or, with a window of
+    /// 0, the ones it was given.
+    pub fn push_recycling(&mut self, tree: Tree, hashes: Vec<u64>) -> (u64, Option<(Tree, Vec<u64>)>) {
         let seq = self.next_seq;
         self.next_seq += 1;
         if self.config.window == 0 {
-            self.remember_values(&tree);
-            return seq;
+            return (seq, Some((tree, hashes)));
         }
+        let mut evicted = None;
         while self.entries.len() >= self.config.window {
             if let Some(old) = self.entries.pop_front() {
                 self.unindex(&old);
+                evicted = Some((old.tree, old.hashes));
             }
         }
         debug_assert!(
             !self.indexed || hashes.len() == tree.node_count(),
             "an indexed context is given every node's hash"
         );
-        let hashes = if self.indexed && hashes.len() == tree.node_count() { hashes } else { Vec::new() };
         let entry = Entry { seq, tree, hashes };
-        for (index, &hash) in entry.hashes.iter().enumerate() {
-            if entry.tree.node(index).is_some_and(|n| n.subtree_size() >= self.config.min_subtree) {
-                self.subtrees.insert(hash, SubtreeLocation { seq, node: index });
+        if self.indexed && entry.hashes.len() == entry.tree.node_count() {
+            for (node, &hash) in entry.tree.nodes().zip(&entry.hashes) {
+                if node.subtree_size() >= self.config.min_subtree {
+                    let location = SubtreeLocation { seq, node: node.index() };
+                    match self.subtrees.entry(hash, |&(h, _)| h == hash, |&(h, _)| h) {
+                        hashbrown::hash_table::Entry::Occupied(mut slot) => slot.get_mut().1 = location,
+                        hashbrown::hash_table::Entry::Vacant(slot) => {
+                            slot.insert((hash, location));
+                        }
+                    }
+                }
             }
         }
-        self.remember_values(&entry.tree);
         self.entries.push_back(entry);
-        seq
-    }
-
-    fn remember_values(&mut self, tree: &Tree) {
-        for node in tree.nodes() {
-            if let Some(value) = node.value() {
-                self.values.insert(value);
-            }
-        }
+        (seq, evicted)
     }
 
     fn unindex(&mut self, old: &Entry) {
         for &hash in &old.hashes {
-            if self.subtrees.get(&hash).is_some_and(|l| l.seq == old.seq) {
-                self.subtrees.remove(&hash);
+            if let Ok(slot) = self.subtrees.find_entry(hash, |&(h, l)| h == hash && l.seq == old.seq) {
+                slot.remove();
             }
         }
     }
@@ -181,7 +184,7 @@ impl Context {
     /// The most recent place in context where a subtree equal to `tree`'s subtree at `node`
     /// (whose hash is `hash`) occurs, confirmed node by node.
     pub fn find_subtree(&self, hash: u64, tree: &Tree, node: usize) -> Option<SubtreeLocation> {
-        let location = *self.subtrees.get(&hash)?;
+        let &(_, location) = self.subtrees.find(hash, |&(h, _)| h == hash)?;
         let entry = self.get(location.seq)?;
         subtree_eq(&entry.tree, location.node, tree, node).then_some(location)
     }
@@ -241,7 +244,7 @@ mod tests {
     }
 
     #[test]
-    fn a_context_without_index_keeps_trees_and_values_only() {
+    fn a_context_without_index_keeps_trees_only() {
         let mut indexed = Context::new(ContextConfig::default());
         let mut bare = Context::without_index(ContextConfig::default());
         let a = tree(r#"{"user":{"id":1,"name":"ann"}}"#);
@@ -251,10 +254,23 @@ mod tests {
         assert!(indexed.find_subtree(h[1], &a, 1).is_some());
         assert_eq!(bare.find_subtree(h[1], &a, 1), None);
         assert_eq!(bare.find_tree(h[0], &a), None);
-        // Both hold the same trees and number the same values: a decoder follows an encoder.
+        // Both hold the same trees: a decoder follows an encoder.
         assert_eq!(bare.get(0).map(|e| &e.tree), Some(&a));
-        for value in ["user", "id", "1", "name", "ann"] {
-            assert_eq!(bare.values().distance(value), indexed.values().distance(value), "{value}");
-        }
+        assert_eq!(bare.newest().map(|e| e.seq), indexed.newest().map(|e| e.seq));
+    }
+
+    #[test]
+    fn pushing_gives_back_the_evicted_buffers() {
+        let mut context = Context::new(ContextConfig { window: 2, ..ContextConfig::default() });
+        let (a, b, c) = (tree("[1,2]"), tree("[3,4]"), tree("[5,6]"));
+        assert!(context.push_recycling(a.clone(), hashes(&a)).1.is_none());
+        assert!(context.push_recycling(b.clone(), hashes(&b)).1.is_none());
+        let (seq, evicted) = context.push_recycling(c.clone(), hashes(&c));
+        assert_eq!(seq, 2);
+        assert_eq!(evicted, Some((a.clone(), hashes(&a))), "the oldest, whole");
+        assert_eq!(context.find_subtree(hashes(&a)[0], &a, 0), None, "and unindexed");
+        assert!(context.find_subtree(hashes(&c)[0], &c, 0).is_some());
+        let mut none = Context::new(ContextConfig { window: 0, ..ContextConfig::default() });
+        assert_eq!(none.push_recycling(a.clone(), Vec::new()), (0, Some((a, Vec::new()))), "kept nothing");
     }
 }

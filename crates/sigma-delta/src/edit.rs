@@ -3,7 +3,7 @@
 use sigma_tree::Tree;
 
 use crate::context::{Context, SubtreeLocation};
-use crate::hash::subtree_hashes;
+use crate::hash::{subtree_hashes_with, value_hashes};
 
 /// One step of an edit, in pre-order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,7 +23,7 @@ pub enum Op {
 }
 
 /// A new tree described against a context.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Edit {
     /// The sequence number of a message in context equal to the whole tree, if any.
     pub repeat_of: Option<u64>,
@@ -38,10 +38,26 @@ pub struct Edit {
 /// other node is sent. How to send each sent node's value is the caller's choice (a session
 /// encoder predicts most values and looks up only the rest in [`Context::values`]).
 pub fn describe(context: &Context, tree: &Tree) -> Edit {
-    let mut hashes = Vec::new();
-    subtree_hashes(tree, &mut hashes, &mut Vec::new());
-    let repeat_of = hashes.first().and_then(|&root_hash| context.find_tree(root_hash, tree));
-    let mut ops = Vec::new();
+    let mut values = Vec::new();
+    value_hashes(tree, &mut values);
+    let mut edit = Edit::default();
+    describe_into(context, tree, &values, &mut edit, &mut Vec::new());
+    edit
+}
+
+/// As [`describe`], into `edit` (its buffers reused), given the tree's
+/// [`value_hashes`](crate::hash::value_hashes); `stack` is scratch space, kept for reuse.
+pub fn describe_into(
+    context: &Context,
+    tree: &Tree,
+    values: &[u64],
+    edit: &mut Edit,
+    stack: &mut Vec<(usize, u64)>,
+) {
+    subtree_hashes_with(tree, values, &mut edit.hashes, stack);
+    let hashes = &edit.hashes;
+    edit.repeat_of = hashes.first().and_then(|&root_hash| context.find_tree(root_hash, tree));
+    edit.ops.clear();
     let min = context.config().min_subtree;
     let mut index = 0;
     while let Some(node) = tree.node(index) {
@@ -51,16 +67,15 @@ pub fn describe(context: &Context, tree: &Tree) -> Edit {
             .flatten();
         match found {
             Some(location) => {
-                ops.push(Op::Subtree { node: index, location });
+                edit.ops.push(Op::Subtree { node: index, location });
                 index += size;
             }
             None => {
-                ops.push(Op::Node { node: index });
+                edit.ops.push(Op::Node { node: index });
                 index += 1;
             }
         }
     }
-    Edit { repeat_of, ops, hashes }
 }
 
 #[cfg(test)]

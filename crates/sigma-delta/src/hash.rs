@@ -28,28 +28,50 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
     mix(h, u64::from_le_bytes(tail))
 }
 
-fn node_seed(node: &NodeRef<'_>) -> u64 {
-    let value = match node.value() {
-        None => 0,
-        Some(v) => hash_bytes(v.as_bytes()) | 1,
-    };
-    mix(u64::from(node.primitive().id()) << 1 | u64::from(node.value().is_some()), value)
+/// The hash of every node's value by pre-order index ([`hash_bytes`]; 0 for a node without one)
+/// into `out` (cleared first): computed once per message, then used by every hash below and by a
+/// session's value lookups.
+pub fn value_hashes(tree: &Tree, out: &mut Vec<u64>) {
+    out.clear();
+    out.extend(tree.nodes().map(|node| node.value().map_or(0, |v| hash_bytes(v.as_bytes()))));
+}
+
+/// A node's own part of its subtree hash, from its value's hash.
+fn node_seed(node: &NodeRef<'_>, value_hash: u64) -> u64 {
+    let value = if node.has_value() { value_hash | 1 } else { 0 };
+    mix(u64::from(node.primitive().id()) << 1 | u64::from(node.has_value()), value)
 }
 
 /// The hash of every node's subtree, by pre-order index, into `out` (cleared first). One pass
 /// from the last node to the first; `stack` is scratch space, kept for reuse.
 pub fn subtree_hashes(tree: &Tree, out: &mut Vec<u64>, stack: &mut Vec<(usize, u64)>) {
-    hashes_with(tree, out, stack, node_seed);
+    let mut values = Vec::new();
+    value_hashes(tree, &mut values);
+    subtree_hashes_with(tree, &values, out, stack);
+}
+
+/// As [`subtree_hashes`], given the tree's [`value_hashes`].
+pub fn subtree_hashes_with(tree: &Tree, values: &[u64], out: &mut Vec<u64>, stack: &mut Vec<(usize, u64)>) {
+    debug_assert_eq!(values.len(), tree.node_count(), "one value hash per node");
+    hashes_with(tree, out, stack, |node| node_seed(node, values.get(node.index()).copied().unwrap_or(0)));
 }
 
 /// Like [`subtree_hashes`], but blind to the values of leaves (only whether they have one): the
 /// hash of a subtree's *shape*, the same for subtrees that differ only in leaf values.
 pub fn shape_hashes(tree: &Tree, out: &mut Vec<u64>, stack: &mut Vec<(usize, u64)>) {
+    let mut values = Vec::new();
+    value_hashes(tree, &mut values);
+    shape_hashes_with(tree, &values, out, stack);
+}
+
+/// As [`shape_hashes`], given the tree's [`value_hashes`].
+pub fn shape_hashes_with(tree: &Tree, values: &[u64], out: &mut Vec<u64>, stack: &mut Vec<(usize, u64)>) {
+    debug_assert_eq!(values.len(), tree.node_count(), "one value hash per node");
     hashes_with(tree, out, stack, |node| {
         if node.has_children() {
-            node_seed(node)
+            node_seed(node, values.get(node.index()).copied().unwrap_or(0))
         } else {
-            mix(u64::from(node.primitive().id()) << 1 | u64::from(node.value().is_some()), 0x51A9E)
+            mix(u64::from(node.primitive().id()) << 1 | u64::from(node.has_value()), 0x51A9E)
         }
     });
 }

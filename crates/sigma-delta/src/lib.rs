@@ -1,8 +1,8 @@
 //! Context for ΣLANG sessions: what a new tree can be described against.
 //!
-//! - [`Context`]: the last N trees of a session (the context stack), an index of their subtrees by
-//!   hash, and a [`ValueTable`] of the values seen; bounded by [`ContextConfig`] and evicted
-//!   identically on both ends of a session.
+//! - [`Context`]: the last N trees of a session (the context stack) and an index of their
+//!   subtrees by hash; bounded by [`ContextConfig`] and evicted identically on both ends of a
+//!   session. A [`ValueTable`] numbers the values a session has sent.
 //! - [`describe`]: a new tree as an [`Edit`]: which of its subtrees can be sent as
 //!   back-references to the context.
 //! - [`SimilarityIndex`]: the k stored trees most similar to a query, from MinHash bands in
@@ -36,6 +36,6 @@ mod values;
 
 pub use analogy::{Transform, TreeAnalogyError, analogy, learn};
 pub use context::{Context, ContextConfig, Entry, SubtreeLocation};
-pub use edit::{Edit, Op, describe};
+pub use edit::{Edit, Op, describe, describe_into};
 pub use similar::{Match, SimilarityIndex};
 pub use values::ValueTable;

@@ -109,7 +109,12 @@ impl TreeBuilder {
     }
 
     /// A builder that refills `tree` and reuses `stack` for its open nodes: no allocation once
-    /// both have grown large enough.
+    /// both have grown large enough (finish with [`TreeBuilder::finish_into`]).
+    #[inline]
+    pub fn reuse(tree: Tree, stack: BuilderStack) -> TreeBuilder {
+        TreeBuilder::reuse_parts(tree, stack)
+    }
+
     #[inline]
     pub(crate) fn reuse_parts(tree: Tree, mut stack: BuilderStack) -> TreeBuilder {
         let Tree { mut nodes, values } = tree;
@@ -342,7 +347,7 @@ impl TreeBuilder {
     /// As [`TreeBuilder::finish`], into `tree` (its old contents dropped) and giving the open-node
     /// stack back for reuse. On error `tree` is left empty, keeping its allocations.
     #[inline]
-    pub(crate) fn finish_into(self, tree: &mut Tree, stack: &mut BuilderStack) -> Result<(), Error> {
+    pub fn finish_into(self, tree: &mut Tree, stack: &mut BuilderStack) -> Result<(), Error> {
         let TreeBuilder { nodes, values, open, unchecked, split_char } = self;
         let open_count = open.0.len();
         *stack = open;

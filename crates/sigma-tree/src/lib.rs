@@ -53,7 +53,7 @@ mod text;
 mod tree;
 mod walk;
 
-pub use builder::{MAX_NODES, MAX_VALUE_BYTES, TreeBuilder};
+pub use builder::{BuilderStack, MAX_NODES, MAX_VALUE_BYTES, TreeBuilder};
 pub use error::Error;
 pub use sigma_primitives::{Primitive, PrimitiveSet};
 pub use tree::{Children, NodeRef, Tree};

@@ -42,10 +42,22 @@ impl Node {
 /// the tree is empty (a cleared or failed decode target), or node 0 is the root and its subtree
 /// covers every node; each node's subtree lies inside its parent's; every value span lies on
 /// `char` boundaries of `values`.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct Tree {
     pub(crate) nodes: Vec<Node>,
     pub(crate) values: String,
+}
+
+impl Clone for Tree {
+    fn clone(&self) -> Tree {
+        Tree { nodes: self.nodes.clone(), values: self.values.clone() }
+    }
+
+    /// Copies `source` into this tree's buffers: no allocation once they are large enough.
+    fn clone_from(&mut self, source: &Tree) {
+        self.nodes.clone_from(&source.nodes);
+        self.values.clone_from(&source.values);
+    }
 }
 
 impl Tree {

@@ -59,6 +59,11 @@ pub struct PatternNode {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Pattern {
     nodes: Vec<PatternNode>,
+    /// Per node, the hash of its fixed value (0 for other nodes): derived from `nodes`, kept so
+    /// that a session hashes no fixed value per use.
+    fixed_hashes: Vec<u64>,
+    /// Holes in the pattern (derived from `nodes`).
+    holes: usize,
 }
 
 impl Pattern {
@@ -81,7 +86,20 @@ impl Pattern {
             }
             ends.push(index + node.size);
         }
-        Ok(Pattern { nodes })
+        let fixed_hashes = nodes
+            .iter()
+            .map(|node| match &node.value {
+                PatternValue::Fixed(v) => hash_bytes(v.as_bytes()),
+                PatternValue::None | PatternValue::Hole => 0,
+            })
+            .collect();
+        let holes = nodes.iter().filter(|n| n.value == PatternValue::Hole).count();
+        Ok(Pattern { nodes, fixed_hashes, holes })
+    }
+
+    /// The hash ([`hash_bytes`]) of node `offset`'s fixed value (0 if it has none).
+    pub(crate) fn fixed_hash(&self, offset: usize) -> u64 {
+        self.fixed_hashes.get(offset).copied().unwrap_or(0)
     }
 
     /// The nodes, in pre-order.
@@ -106,7 +124,7 @@ impl Pattern {
 
     /// Holes in the pattern.
     pub fn holes(&self) -> usize {
-        self.nodes.iter().filter(|n| n.value == PatternValue::Hole).count()
+        self.holes
     }
 
     /// The pattern as a tree: fixed values in place, holes as empty values.

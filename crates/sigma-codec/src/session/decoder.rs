@@ -4,16 +4,17 @@
 
 use std::sync::Arc;
 
+use sigma_delta::hash::hash_bytes;
 use sigma_glyph::session::{
     CODEBOOK_HASH_LEN, CRC_LEN, DeltaReader, FrameKind, HoleKinds, Op, RawFrame, Value, ValueKind,
     plain_body_is_v2, read_frame, read_header,
 };
 use sigma_primitives::Primitive;
-use sigma_tree::{Tree, TreeBuilder};
+use sigma_tree::{BuilderStack, Tree, TreeBuilder};
 
 use super::codebook::{Codebook, PatternValue};
-use super::predict::{Parent, canonical_int, node_key, unzigzag, walk_pattern};
-use super::state::{Coder, SessionState};
+use super::predict::{Parent, PatternStack, canonical_int, node_key, unzigzag, walk_pattern};
+use super::state::{Coder, Sent, SessionState};
 use super::zstd;
 use super::{ContextConfig, SessionConfig, SessionError};
 use crate::{DecodeLimits, Error, Format, Limit, detect, v2};
@@ -59,6 +60,48 @@ pub struct SessionDecoder {
     /// Each node whose children are being read: whether it is its parent's last child, and it
     /// as a parent; the root's virtual parent at the bottom (scratch).
     parents: Vec<(bool, Parent)>,
+    /// A pattern's open nodes (scratch).
+    pattern_stack: PatternStack,
+    /// The tree builder's open nodes (scratch).
+    stack: BuilderStack,
+    /// The buffers of the tree the context let go last, refilled by the next frame; with a
+    /// window of 0, the last frame's tree itself.
+    spare: Tree,
+}
+
+/// One decoded frame, its tree borrowed from the decoder ([`SessionDecoder::next_frame_ref`]):
+/// what [`Frame`] holds, without a copy of the tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameRef<'d> {
+    /// The message's sequence number.
+    pub seq: u64,
+    /// How it was sent.
+    pub kind: FrameKind,
+    /// Offset of the frame in the stream.
+    pub offset: usize,
+    /// Bytes the frame took, its fields and CRC included.
+    pub len: usize,
+    /// Bytes of its body.
+    pub body_len: usize,
+    /// For a coded frame, the length of the plain body it decoded to.
+    pub plain_len: Option<usize>,
+    /// The tree, as the decoder holds it until the next frame.
+    pub tree: &'d Tree,
+}
+
+impl FrameRef<'_> {
+    /// The frame with a copy of its tree.
+    pub fn to_frame(self) -> Frame {
+        Frame {
+            seq: self.seq,
+            kind: self.kind,
+            offset: self.offset,
+            len: self.len,
+            body_len: self.body_len,
+            plain_len: self.plain_len,
+            tree: self.tree.clone(),
+        }
+    }
 }
 
 impl SessionDecoder {
@@ -96,8 +139,12 @@ impl SessionDecoder {
             Coder::<zstd::Decoder>::decoder_memory(header.coding),
             coding_offset,
         )?;
+        let state = SessionState::new(config, codebook);
+        if let Coder::Broken(reason) = state.coder {
+            return Err(SessionError::Zstd { offset: coding_offset, reason }.into());
+        }
         Ok(SessionDecoder {
-            state: SessionState::new(config, codebook),
+            state,
             limits,
             v2: v2::Decoder::new(limits),
             offset: header_len,
@@ -106,6 +153,9 @@ impl SessionDecoder {
             plain: Vec::new(),
             value: String::new(),
             parents: Vec::new(),
+            pattern_stack: PatternStack::new(),
+            stack: BuilderStack::default(),
+            spare: Tree::new(),
         })
     }
 
@@ -144,6 +194,12 @@ impl SessionDecoder {
     /// once more of the stream has arrived; a frame whose body failed has changed the session's
     /// state, so every later call is [`SessionError::EarlierFrameFailed`].
     pub fn next_frame(&mut self, stream: &[u8]) -> Option<Result<Frame, Error>> {
+        self.next_frame_ref(stream).map(|frame| frame.map(|frame| frame.to_frame()))
+    }
+
+    /// As [`SessionDecoder::next_frame`], lending the tree instead of copying it: once the
+    /// decoder is warm, decoding a frame this way allocates nothing.
+    pub fn next_frame_ref(&mut self, stream: &[u8]) -> Option<Result<FrameRef<'_>, Error>> {
         if self.offset >= stream.len() {
             return None;
         }
@@ -156,15 +212,31 @@ impl SessionDecoder {
         Frames { decoder: self, stream, failed: false }
     }
 
-    fn decode_frame(&mut self, stream: &[u8]) -> Result<Frame, Error> {
+    fn decode_frame(&mut self, stream: &[u8]) -> Result<FrameRef<'_>, Error> {
         let expected = self.state.next_seq();
         let offset = self.offset;
         let in_frame = |error: Error| Error::Frame { seq: expected, offset, source: Box::new(error) };
         let frame = read_frame(stream, offset).map_err(|e| in_frame(e.into()))?;
-        let (tree, plain_len) = self.decode_body(&frame, expected).map_err(in_frame)?;
-        self.state.end_frame(tree.clone(), Vec::new());
+        let mut tree = std::mem::take(&mut self.spare);
+        self.state.literals.clear();
+        let plain_len = self.decode_body(&frame, expected, &mut tree).map_err(in_frame)?;
+        let sent = match frame.kind {
+            FrameKind::Repeat => Sent::Nothing,
+            FrameKind::Full => Sent::Every(None),
+            FrameKind::Delta => Sent::Literals,
+            // A coded body is a delta or a full message.
+            FrameKind::Coded if plain_body_is_v2(&self.plain) => Sent::Every(None),
+            FrameKind::Coded => Sent::Literals,
+        };
+        if let Some((evicted, _)) = self.state.end_frame(tree, Vec::new(), sent) {
+            self.spare = evicted;
+        }
         self.offset += frame.len;
-        Ok(Frame {
+        let tree = match self.state.context.newest() {
+            Some(entry) if self.state.config.context.window > 0 => &entry.tree,
+            _ => &self.spare,
+        };
+        Ok(FrameRef {
             seq: frame.seq,
             kind: frame.kind,
             offset,
@@ -175,8 +247,13 @@ impl SessionDecoder {
         })
     }
 
-    /// The tree a checked frame holds, and the plain length of a coded body.
-    fn decode_body(&mut self, frame: &RawFrame<'_>, expected: u64) -> Result<(Tree, Option<usize>), Error> {
+    /// Decodes a checked frame's tree into `tree`; returns the plain length of a coded body.
+    fn decode_body(
+        &mut self,
+        frame: &RawFrame<'_>,
+        expected: u64,
+        tree: &mut Tree,
+    ) -> Result<Option<usize>, Error> {
         if frame.seq != expected {
             return Err(SessionError::OutOfOrder { offset: frame.offset, expected, found: frame.seq }.into());
         }
@@ -192,41 +269,46 @@ impl SessionDecoder {
         if let Some(failed_at) = self.failed_at {
             return Err(SessionError::EarlierFrameFailed { offset: frame.offset, failed_at }.into());
         }
-        let mut tree = Tree::new();
         match frame.kind {
-            FrameKind::Full => self.v2.decode_into(frame.body, &mut tree)?,
+            FrameKind::Full => self.v2.decode_into(frame.body, tree)?,
             FrameKind::Repeat => {
                 let distance = frame.repeat_distance()?;
                 let earlier = expected.checked_sub(1).and_then(|latest| latest.checked_sub(distance));
                 let entry = earlier.and_then(|seq| self.state.context.get(seq));
                 let entry =
                     entry.ok_or(SessionError::RepeatOutsideWindow { offset: frame.body_offset, distance })?;
-                tree = entry.tree.clone();
+                tree.clone_from(&entry.tree);
             }
             FrameKind::Delta => {
-                tree = self.decode_delta(frame.body, frame.body_offset).inspect_err(|_| {
+                self.decode_delta(frame.body, frame.body_offset, tree).inspect_err(|_| {
                     // The predictors have learned part of the body: they are out of step.
                     self.failed_at = Some(frame.offset);
                 })?;
             }
             FrameKind::Coded => {
                 let mut plain = std::mem::take(&mut self.plain);
-                let decoded = self.decode_coded(frame, &mut plain);
+                let decoded = self.decode_coded(frame, &mut plain, tree);
                 let plain_len = plain.len();
                 self.plain = plain;
                 if decoded.is_err() {
-                    // The byte model (and the predictors) have learned part of the body.
+                    // The byte model or zstd stream (and the predictors) have learned part of
+                    // the body.
                     self.failed_at = Some(frame.offset);
                 }
-                return decoded.map(|tree| (tree, Some(plain_len)));
+                return decoded.map(|()| Some(plain_len));
             }
         }
-        Ok((tree, None))
+        Ok(None)
     }
 
     /// Decodes a coded body: the plain body's length, then the plain body through the model.
     /// Offsets of errors inside the plain body count decoded bytes from the body's start.
-    fn decode_coded(&mut self, frame: &RawFrame<'_>, plain: &mut Vec<u8>) -> Result<Tree, Error> {
+    fn decode_coded(
+        &mut self,
+        frame: &RawFrame<'_>,
+        plain: &mut Vec<u8>,
+        tree: &mut Tree,
+    ) -> Result<(), Error> {
         plain.clear();
         match &mut self.state.coder {
             Coder::Modeled(model) => {
@@ -262,6 +344,8 @@ impl SessionDecoder {
                     }
                 })?;
             }
+            // `new` refused a broken coder.
+            Coder::Broken(reason) => return Err(SessionError::Zstd { offset: frame.offset, reason }.into()),
             // `is_used_with` let no coded frame into a plain stream.
             Coder::Plain => {
                 debug_assert!(false, "a plain stream has no coded frames");
@@ -274,16 +358,24 @@ impl SessionDecoder {
             }
         }
         if plain_body_is_v2(plain) {
-            let mut tree = Tree::new();
-            self.v2.decode_into(plain, &mut tree).map(|()| tree)
+            self.v2.decode_into(plain, tree)
         } else {
-            self.decode_delta(plain, frame.body_offset)
+            self.decode_delta(plain, frame.body_offset, tree)
         }
     }
 
-    fn decode_delta(&mut self, body: &[u8], base: usize) -> Result<Tree, Error> {
+    /// Decodes a delta body into `tree` (its buffers reused).
+    fn decode_delta(&mut self, body: &[u8], base: usize, tree: &mut Tree) -> Result<(), Error> {
         let mut reader = DeltaReader::new(body, base);
-        let mut builder = TreeBuilder::new();
+        let mut builder = TreeBuilder::reuse(std::mem::take(tree), std::mem::take(&mut self.stack));
+        let built = self.read_delta(&mut reader, &mut builder);
+        let finished = builder.finish_into(tree, &mut self.stack);
+        built?;
+        reader.finish()?;
+        Ok(finished?)
+    }
+
+    fn read_delta(&mut self, reader: &mut DeltaReader<'_>, builder: &mut TreeBuilder) -> Result<(), Error> {
         let latest = self.state.next_seq().checked_sub(1);
         self.parents.clear();
         self.parents.push((false, Parent::ROOT));
@@ -305,12 +397,13 @@ impl SessionDecoder {
                         .decode(parent.primitive, primitive)
                         .ok_or(SessionError::PrimitiveSlot { offset: at })?;
                     let context = parent.child_context();
-                    let has_value = self.read_value(&mut reader, value, context, at)?;
-                    let value = has_value.then_some(self.value.as_str());
+                    let index = builder.node_count();
+                    let hash = self.read_value(reader, value, context, index, at)?;
+                    let value = hash.is_some().then_some(self.value.as_str());
                     if let Some(v) = value {
                         self.state.values.learn(context, v);
                     }
-                    let key = node_key(id, value);
+                    let key = node_key(id, hash);
                     if has_children {
                         builder.open(Primitive::new(id), value)?;
                         (Some(Parent::new(id, key)), key)
@@ -327,11 +420,17 @@ impl SessionDecoder {
                     let root = usize::try_from(node).ok().and_then(|index| entry.tree.node(index)).ok_or(
                         SessionError::SubtreePastEnd { offset: at, node, nodes: entry.tree.node_count() },
                     )?;
-                    copy_subtree(&entry.tree, root.index(), &mut builder)?;
-                    (None, node_key(root.primitive().id(), root.value()))
+                    self.limits.check(
+                        Limit::Nodes,
+                        (builder.node_count() + root.subtree_size()) as u64,
+                        at,
+                    )?;
+                    copy_subtree(&entry.tree, root.index(), builder)?;
+                    let hash = root.value().map(|v| hash_bytes(v.as_bytes()));
+                    (None, node_key(root.primitive().id(), hash))
                 }
                 Op::Pattern { number, .. } => {
-                    (None, self.read_pattern(&mut reader, number, &parent, at, &mut builder)?)
+                    (None, self.read_pattern(reader, number, &parent, at, builder)?)
                 }
             };
             self.limits.check(Limit::Nodes, builder.node_count() as u64, at)?;
@@ -354,8 +453,7 @@ impl SessionDecoder {
                 break;
             }
         }
-        reader.finish()?;
-        Ok(builder.finish()?)
+        Ok(())
     }
 
     /// Reads a pattern op's hole kinds and values and adds its nodes; returns its root's key.
@@ -375,53 +473,64 @@ impl SessionDecoder {
                 patterns: codebook.as_deref().map_or(0, |c| c.patterns().len()),
             },
         )?;
+        self.limits.check(Limit::Nodes, (builder.node_count() + pattern.nodes().len()) as u64, at)?;
         let kinds: HoleKinds<'_> = reader.hole_kinds(pattern.holes())?;
         let mut hole = 0;
         let mut root_key = 0;
-        walk_pattern(pattern.nodes().len(), parent, |offset, context| {
+        let mut open = std::mem::take(&mut self.pattern_stack);
+        let walked = walk_pattern(pattern.nodes().len(), parent, &mut open, |offset, context| {
             let p = pattern.nodes().get(offset);
             debug_assert!(p.is_some(), "walk_pattern visits the pattern's nodes");
             let p = p.ok_or(SessionError::PatternNotInCodebook { offset: at, number, patterns: 0 })?;
-            let value = match &p.value {
-                PatternValue::None => None,
-                PatternValue::Fixed(v) => Some(&**v),
+            let (value, hash) = match &p.value {
+                PatternValue::None => (None, None),
+                PatternValue::Fixed(v) => {
+                    let hash = pattern.fixed_hash(offset);
+                    self.state.literals.push((builder.node_count(), hash));
+                    (Some(&**v), Some(hash))
+                }
                 PatternValue::Hole => {
                     let kind = kinds.get(hole);
                     if kind == ValueKind::None {
                         return Err(SessionError::HoleWithoutValue { offset: at, hole }.into());
                     }
                     hole += 1;
-                    self.read_value(reader, kind, context, at)?;
-                    Some(self.value.as_str())
+                    let hash = self.read_value(reader, kind, context, builder.node_count(), at)?;
+                    (Some(self.value.as_str()), hash)
                 }
             };
             if let Some(v) = value {
                 self.state.values.learn(context, v);
             }
             builder.sized(p.primitive, value, p.size)?;
-            let key = node_key(p.primitive.id(), value);
+            let key = node_key(p.primitive.id(), hash);
             if offset == 0 {
                 root_key = key;
             }
             Ok::<_, Error>((p.size, key))
-        })?;
+        });
+        self.pattern_stack = open;
+        walked?;
         Ok(root_key)
     }
 
     /// Reads a value sent as `kind` in `context` into `self.value` (cleared first; reused, so no
-    /// allocation per value). Returns whether there is a value.
+    /// allocation per value), for node `index` of the tree being built. Returns the value's hash,
+    /// or `None` if there is no value; the value is noted for the value table, which learns every
+    /// value a frame sends.
     fn read_value(
         &mut self,
         reader: &mut DeltaReader<'_>,
         kind: ValueKind,
         context: u64,
+        index: usize,
         op_at: usize,
-    ) -> Result<bool, Error> {
+    ) -> Result<Option<u64>, Error> {
         use std::fmt::Write as _;
         self.value.clear();
         let prediction = self.state.values.predict(context);
         match reader.value(kind)? {
-            Value::None => return Ok(false),
+            Value::None => return Ok(None),
             Value::Predicted => {
                 self.value.push_str(prediction.ok_or(SessionError::NoPrediction { offset: op_at })?);
             }
@@ -444,14 +553,15 @@ impl SessionDecoder {
                 let distance = n >> 1;
                 let value = self
                     .state
-                    .context
-                    .values()
+                    .table
                     .at_distance(distance)
                     .ok_or(SessionError::ValueOutsideTable { offset: op_at, distance })?;
                 self.value.push_str(value);
             }
         }
-        Ok(true)
+        let hash = hash_bytes(self.value.as_bytes());
+        self.state.literals.push((index, hash));
+        Ok(Some(hash))
     }
 }
 
@@ -494,7 +604,8 @@ mod tests {
     fn the_decoder_owns_its_position() {
         let trees: Vec<Tree> =
             ["[1]", "[1]", r#"{"a":2}"#].iter().map(|j| Tree::from_json_document(j).unwrap()).collect();
-        let stream = super::super::encode_stream(&trees, SessionConfig::default()).unwrap();
+        let config = SessionConfig { coding: BodyCoding::Modeled, ..SessionConfig::default() };
+        let stream = super::super::encode_stream(&trees, config).unwrap();
         let mut decoder = SessionDecoder::new(&stream, DecodeLimits::DEFAULT, None).unwrap();
         assert_eq!(decoder.offset(), decoder.header_len());
         let frames: Vec<Frame> = decoder.frames(&stream).collect::<Result<_, _>>().unwrap();

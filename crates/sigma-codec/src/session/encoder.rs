@@ -1,19 +1,22 @@
 //! `SessionEncoder`: each tree becomes one frame, the smallest of a repeat, a delta against the
-//! context and the full v2 message (then, in a modeled session, coded by the byte model).
+//! context and the full v2 message (then, in a coded session, coded by the byte model or zstd).
+//!
+//! Once warm, encoding allocates nothing: every value is hashed once per message, the scratch
+//! buffers are kept, and the tree the context lets go is refilled with the next message.
 
 use std::sync::Arc;
 
-use sigma_delta::hash::shape_hashes;
-use sigma_delta::{Op as EditOp, describe};
+use sigma_delta::hash::{shape_hashes_with, value_hashes};
+use sigma_delta::{Edit, Op as EditOp, describe_into};
 use sigma_glyph::session::{DeltaWriter, FrameKind, Op, Value, write_coded_len, write_frame, write_header};
 use sigma_glyph::varint;
 use sigma_tree::Tree;
 
-use super::SessionConfig;
 use super::codebook::{Codebook, MIN_PATTERN_NODES, Pattern, PatternValue};
-use super::predict::{Parent, canonical_int, node_key, walk_pattern, zigzag};
-use super::state::{Coder, SessionState};
+use super::predict::{Parent, PatternStack, canonical_int, node_key, walk_pattern, zigzag};
+use super::state::{Coder, Sent, SessionState};
 use super::zstd;
+use super::{SessionConfig, SessionError};
 use crate::{Error, v2};
 
 /// The encoding end of a session.
@@ -29,9 +32,19 @@ pub struct SessionEncoder {
     /// Each node with children whose ops are being written: the index past its subtree, and it
     /// as a parent; the root's virtual parent at the bottom (scratch).
     parents: Vec<(usize, Parent)>,
+    /// The hash of every node's value, of the tree being encoded (scratch).
+    value_hashes: Vec<u64>,
+    /// The tree described against the context (scratch; its subtree hashes move into the
+    /// context with the tree, and the evicted entry's come back).
+    edit: Edit,
     /// Shape hash of every node of the tree being encoded, with a codebook (scratch).
     shapes: Vec<u64>,
-    shape_stack: Vec<(usize, u64)>,
+    stack: Vec<(usize, u64)>,
+    /// A pattern's open nodes and hole values (scratch).
+    pattern_stack: PatternStack,
+    holes: Vec<(usize, Value<'static>)>,
+    /// The buffers of the tree the context let go last, refilled with the next message.
+    spare: Tree,
 }
 
 impl SessionEncoder {
@@ -41,7 +54,7 @@ impl SessionEncoder {
     }
 
     /// A session that sends subtrees fitting `codebook`'s patterns as pattern numbers (and, if
-    /// modeled, primes its byte model from the codebook's sample).
+    /// coded, primes its byte model or zstd stream from the codebook).
     pub fn with_codebook(config: SessionConfig, codebook: Option<Arc<Codebook>>) -> SessionEncoder {
         SessionEncoder {
             state: SessionState::new(config, codebook),
@@ -50,14 +63,22 @@ impl SessionEncoder {
             body: Vec::new(),
             coded: Vec::new(),
             parents: Vec::new(),
+            value_hashes: Vec::new(),
+            edit: Edit::default(),
             shapes: Vec::new(),
-            shape_stack: Vec::new(),
+            stack: Vec::new(),
+            pattern_stack: PatternStack::new(),
+            holes: Vec::new(),
+            spare: Tree::new(),
         }
     }
 
     /// Appends the stream header to `out`, if it has not been written yet (the first
     /// [`SessionEncoder::encode_into`] writes it too): a stream of no messages is this header.
     pub fn write_header(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
+        if let Coder::Broken(reason) = self.state.coder {
+            return Err(SessionError::Zstd { offset: 0, reason }.into());
+        }
         if !self.header_written {
             // The configuration never changes: checking it with the header checks every frame.
             self.state.config.check()?;
@@ -74,29 +95,31 @@ impl SessionEncoder {
             return Err(Error::EmptyTree);
         }
         self.write_header(out)?;
-        let state = &mut self.state;
-        let seq = state.next_seq();
-        let edit = describe(&state.context, tree);
-        if state.codebook.is_some() {
-            shape_hashes(tree, &mut self.shapes, &mut self.shape_stack);
+        let seq = self.state.next_seq();
+        value_hashes(tree, &mut self.value_hashes);
+        describe_into(&self.state.context, tree, &self.value_hashes, &mut self.edit, &mut self.stack);
+        if self.state.codebook.is_some() {
+            shape_hashes_with(tree, &self.value_hashes, &mut self.shapes, &mut self.stack);
         }
         self.body.clear();
-        let kind = if let Some(earlier) = edit.repeat_of {
+        self.state.literals.clear();
+        let (kind, sent) = if let Some(earlier) = self.edit.repeat_of {
             varint::write(&mut self.body, seq - 1 - earlier);
-            FrameKind::Repeat
+            (FrameKind::Repeat, Sent::Nothing)
         } else {
-            state.begin_trial();
-            self.write_delta(tree, &edit.ops);
-            let state = &mut self.state;
+            self.state.begin_trial();
+            self.write_delta(tree);
             // The full message is written only if it is the smaller (its length costs one pass).
             let use_full = v2::encoded_len(tree) <= self.body.len();
             // If the decoder will not see the delta's ops, undo what they taught the predictors.
-            state.end_trial(!use_full);
+            self.state.end_trial(!use_full);
             if use_full {
                 self.body.clear();
+                self.state.literals.clear();
                 self.v2.encode_into(tree, &mut self.body)?;
             }
-            match &mut state.coder {
+            let sent = if use_full { Sent::Every(Some(&self.value_hashes)) } else { Sent::Literals };
+            let kind = match &mut self.state.coder {
                 // Coded: the plain body (a delta, or a v2 message, whose first byte no delta op
                 // starts with) through the model or zstd stream, which learns it as the
                 // decoder's will.
@@ -112,16 +135,30 @@ impl SessionEncoder {
                 // stays out of the zstd stream on both ends.
                 Coder::Zstd(zstd) if self.body.len() > zstd::MAX_PLAIN_BODY => {
                     self.coded.clear();
-                    zstd.encode(&self.body, &mut self.coded);
+                    if let Err(reason) = zstd.encode(&self.body, &mut self.coded) {
+                        // The predictors learned this frame, the decoder never will: the
+                        // session cannot go on (and says so on every later call).
+                        self.state.coder = Coder::Broken(reason);
+                        return Err(SessionError::Zstd { offset: 0, reason }.into());
+                    }
                     std::mem::swap(&mut self.body, &mut self.coded);
                     FrameKind::Coded
                 }
+                Coder::Broken(reason) => return Err(SessionError::Zstd { offset: 0, reason }.into()),
                 Coder::Plain | Coder::Zstd(_) if use_full => FrameKind::Full,
                 Coder::Plain | Coder::Zstd(_) => FrameKind::Delta,
-            }
+            };
+            (kind, sent)
         };
         write_frame(seq, kind, &self.body, out);
-        self.state.end_frame(tree.clone(), edit.hashes);
+        // The tree joins the context in the buffers of the one it let go last.
+        let mut copy = std::mem::take(&mut self.spare);
+        copy.clone_from(tree);
+        let hashes = std::mem::take(&mut self.edit.hashes);
+        if let Some((tree, hashes)) = self.state.end_frame(copy, hashes, sent) {
+            self.spare = tree;
+            self.edit.hashes = hashes;
+        }
         Ok(kind)
     }
 
@@ -132,19 +169,27 @@ impl SessionEncoder {
     }
 
     /// The body of the last frame written (for training: a plain session's bodies are what a
-    /// modeled one codes).
+    /// coded one codes).
     pub(crate) fn last_body(&self) -> &[u8] {
         &self.body
     }
 
-    /// How to send `value` in `context`: predicted, a back-reference or integer difference, or
-    /// the bytes, whichever is smallest.
-    fn value_code<'v>(state: &SessionState<zstd::Encoder>, context: u64, value: &'v str) -> Value<'v> {
+    /// How to send the value of node `index` (`value`, whose hash is `hash`) in `context`:
+    /// predicted, a back-reference or integer difference, or the bytes, whichever is smallest.
+    /// The value is noted for the value table, which learns every value a frame sends.
+    fn value_code<'v>(
+        state: &mut SessionState<zstd::Encoder>,
+        context: u64,
+        index: usize,
+        value: &'v str,
+        hash: u64,
+    ) -> Value<'v> {
+        state.literals.push((index, hash));
         let prediction = state.values.predict(context);
         if prediction == Some(value) {
             return Value::Predicted;
         }
-        let reference = state.context.values().distance(value).map(|d| d << 1);
+        let reference = state.table.distance_hashed(value, hash).map(|d| d << 1);
         // An integer near the predicted integer: send the difference.
         let numeric = match (prediction.and_then(canonical_int), canonical_int(value)) {
             // The kind bit takes one of the varint's 64 bits: differences of 2^62 or more in
@@ -160,7 +205,7 @@ impl SessionEncoder {
         }
     }
 
-    fn write_delta(&mut self, tree: &Tree, ops: &[EditOp]) {
+    fn write_delta(&mut self, tree: &Tree) {
         let state = &mut self.state;
         let latest = state.next_seq().saturating_sub(1);
         let codebook = state.codebook.clone();
@@ -169,7 +214,7 @@ impl SessionEncoder {
         self.parents.push((usize::MAX, Parent::ROOT));
         // Nodes before this index are covered by a pattern already sent.
         let mut covered_until = 0;
-        for op in ops {
+        for op in &self.edit.ops {
             let index = match *op {
                 EditOp::Subtree { node, .. } | EditOp::Node { node } => node,
             };
@@ -192,7 +237,8 @@ impl SessionEncoder {
             let end = index + size;
             let last = *parent_end == end;
             let id = node.primitive().id();
-            let key = node_key(id, node.value());
+            let hash = self.value_hashes.get(index).copied().unwrap_or(0);
+            let key = node_key(id, node.has_value().then_some(hash));
             let pattern = match (op, &codebook) {
                 (EditOp::Node { .. }, Some(codebook)) if size >= MIN_PATTERN_NODES => self
                     .shapes
@@ -203,7 +249,9 @@ impl SessionEncoder {
             };
             let opens = match (*op, pattern) {
                 (EditOp::Node { .. }, Some((number, pattern))) => {
-                    write_pattern(state, &mut writer, tree, index, (number, pattern), last, parent);
+                    let at = PatternAt { tree, root: index, value_hashes: &self.value_hashes };
+                    let scratch = (&mut self.pattern_stack, &mut self.holes);
+                    write_pattern(state, &mut writer, at, (number, pattern), last, parent, scratch);
                     covered_until = end;
                     false
                 }
@@ -217,7 +265,9 @@ impl SessionEncoder {
                 }
                 (EditOp::Node { .. }, None) => {
                     let context = parent.child_context();
-                    let value = node.value().map_or(Value::None, |v| Self::value_code(state, context, v));
+                    let value = node
+                        .value()
+                        .map_or(Value::None, |v| Self::value_code(state, context, index, v, hash));
                     let primitive = state.primitives.encode(parent.primitive, id);
                     writer.op(&Op::Node {
                         has_children: node.has_children(),
@@ -241,38 +291,67 @@ impl SessionEncoder {
     }
 }
 
+/// Where a pattern is used: the tree, the root of the subtree that fits it, and the tree's
+/// value hashes.
+#[derive(Clone, Copy)]
+struct PatternAt<'t> {
+    tree: &'t Tree,
+    root: usize,
+    value_hashes: &'t [u64],
+}
+
 /// A pattern op: its number, the kinds of its hole values (four to a byte), then their values;
 /// the value model learns every valued node of the pattern in pre-order.
 fn write_pattern(
     state: &mut SessionState<zstd::Encoder>,
     writer: &mut DeltaWriter<'_>,
-    tree: &Tree,
-    root: usize,
+    at: PatternAt<'_>,
     (number, pattern): (u8, &Pattern),
     last: bool,
     parent: &Parent,
+    (open, holes): (&mut PatternStack, &mut Vec<(usize, Value<'static>)>),
 ) {
     writer.op(&Op::Pattern { last, number });
     let kinds = writer.pattern_holes(pattern.holes());
-    let mut values = Vec::new();
-    let mut nodes = tree.subtree(root).zip(pattern.nodes());
-    let walked = walk_pattern(pattern.nodes().len(), parent, |_, context| {
+    holes.clear();
+    let mut nodes = at.tree.subtree(at.root).zip(pattern.nodes());
+    let walked = walk_pattern(pattern.nodes().len(), parent, open, |offset, context| {
         // The subtree fits the pattern (`Codebook::find` checked it), node for node.
         let (node, pattern_node) = nodes.next().ok_or(())?;
         let value = node.value();
+        let index = at.root + offset;
+        let hash = at.value_hashes.get(index).copied().unwrap_or(0);
         if let (PatternValue::Hole, Some(v)) = (&pattern_node.value, value) {
-            let code = SessionEncoder::value_code(state, context, v);
-            writer.set_hole_kind(kinds, values.len(), code.kind());
-            values.push(code);
+            let code = SessionEncoder::value_code(state, context, index, v, hash);
+            writer.set_hole_kind(kinds, holes.len(), code.kind());
+            // Kept without its text (a borrow of the tree), looked up again when written.
+            let kept = match code {
+                Value::Literal(_) => Value::Literal(""),
+                Value::None => Value::None,
+                Value::Varint(n) => Value::Varint(n),
+                Value::Predicted => Value::Predicted,
+            };
+            holes.push((index, kept));
         }
         if let Some(v) = value {
+            if let PatternValue::Fixed(_) = pattern_node.value {
+                state.literals.push((index, hash));
+            }
             state.values.learn(context, v);
         }
-        Ok::<_, ()>((node.subtree_size(), node_key(pattern_node.primitive.id(), value)))
+        Ok::<_, ()>((node.subtree_size(), node_key(pattern_node.primitive.id(), value.map(|_| hash))))
     });
     debug_assert!(walked.is_ok(), "the subtree fits the pattern");
-    for value in &values {
-        writer.value(value);
+    for &(index, code) in holes.iter() {
+        let value = match code {
+            Value::Literal(_) => {
+                let text = at.tree.node(index).and_then(|n| n.value());
+                debug_assert!(text.is_some(), "a literal hole is a valued node of the tree");
+                Value::Literal(text.unwrap_or_default())
+            }
+            other => other,
+        };
+        writer.value(&value);
     }
 }
 

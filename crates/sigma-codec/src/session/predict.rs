@@ -10,10 +10,11 @@ const ROOT_KEY: u64 = 0x0123_4567_89AB_CDEF;
 /// The key of "no previous sibling".
 const FIRST_KEY: u64 = 0xFEDC_BA98_7654_3210;
 
-/// A node's key: the hash of its value, or of its primitive when it has none.
-pub(crate) fn node_key(primitive: u8, value: Option<&str>) -> u64 {
-    match value {
-        Some(v) => sigma_delta::hash::hash_bytes(v.as_bytes()),
+/// A node's key: the hash of its value ([`sigma_delta::hash::hash_bytes`], computed once per
+/// value by the caller), or of its primitive when it has none.
+pub(crate) fn node_key(primitive: u8, value_hash: Option<u64>) -> u64 {
+    match value_hash {
+        Some(hash) => hash,
         None => u64::from(primitive).wrapping_mul(0xC2B2_AE3D_27D4_EB4F) ^ 0x5A5A,
     }
 }
@@ -58,8 +59,10 @@ fn value_context(parent: u64, previous: u64) -> u64 {
 pub(crate) struct PrimitiveModel {
     /// Per parent primitive, then one for roots.
     lists: Box<[[u8; 3]; 257]>,
-    /// While the encoder tries a delta: each list changed, as it was before, to undo it.
-    undo: Option<Vec<(usize, [u8; 3])>>,
+    /// While the encoder tries a delta (`trial`): each list changed, as it was before, to undo
+    /// it.
+    undo: Vec<(usize, [u8; 3])>,
+    trial: bool,
 }
 
 impl PrimitiveModel {
@@ -68,7 +71,7 @@ impl PrimitiveModel {
 
     pub(crate) fn new() -> PrimitiveModel {
         // JSON's most common children first: RECORD, STRING, NUMBER.
-        PrimitiveModel { lists: Box::new([[0x7F, 0x78, 0x79]; 257]), undo: None }
+        PrimitiveModel { lists: Box::new([[0x7F, 0x78, 0x79]; 257]), undo: Vec::new(), trial: false }
     }
 
     /// The list for `parent`, its old contents noted first while a trial is on.
@@ -76,28 +79,29 @@ impl PrimitiveModel {
     fn list(&mut self, parent: Option<u8>) -> &mut [u8; 3] {
         let index = parent.map_or(Self::ROOT, usize::from);
         let list = &mut self.lists[index];
-        if let Some(undo) = &mut self.undo {
-            undo.push((index, *list));
+        if self.trial {
+            self.undo.push((index, *list));
         }
         list
     }
 
     /// From here on, remember how to undo what is learned.
     pub(crate) fn begin_trial(&mut self) {
-        self.undo = Some(Vec::new());
+        self.undo.clear();
+        self.trial = true;
     }
 
     /// Stops remembering; unless `keep`, undoes what was learned since
     /// [`PrimitiveModel::begin_trial`].
     #[allow(clippy::indexing_slicing)] // indexes noted by `list`
     pub(crate) fn end_trial(&mut self, keep: bool) {
-        if let Some(undo) = self.undo.take()
-            && !keep
-        {
-            for (index, old) in undo.into_iter().rev() {
+        self.trial = false;
+        if !keep {
+            for &(index, old) in self.undo.iter().rev() {
                 self.lists[index] = old;
             }
         }
+        self.undo.clear();
     }
 
     /// How to name `id` under `parent`, moving `id` to the front of the parent's list.
@@ -135,64 +139,103 @@ fn move_to_front(list: &mut [u8; 3], id: u8) {
 /// How many contexts the value model remembers before it starts again (at a frame boundary).
 const VALUE_MODEL_CAPACITY: usize = 1 << 16;
 
+/// Where a remembered value lives in the model's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    start: usize,
+    len: usize,
+}
+
 /// Predicts a node's value from its context (its parent's key and its previous sibling's): the
 /// value last seen in the same context. Keys of JSON objects follow their previous key; values
 /// follow their key. Both ends learn from every valued node op of a delta frame, in order.
+///
+/// The values live in one text buffer (a changed value is appended; the buffer is compacted at a
+/// frame boundary once mostly stale), so learning allocates nothing once the buffers have grown.
 #[derive(Debug, Default)]
 pub(crate) struct ValueModel {
-    last: HashMap<u64, String>,
+    last: HashMap<u64, Span>,
+    text: String,
+    /// Scratch for compaction.
+    spare: String,
     /// While the encoder tries a delta: what each `learn` replaced, to undo it.
-    undo: Option<Vec<(u64, Option<String>)>>,
+    undo: Vec<(u64, Option<Span>)>,
+    /// While the encoder tries a delta: the text's length when it began.
+    trial: Option<usize>,
 }
 
 impl ValueModel {
+    fn text_of(&self, span: Span) -> Option<&str> {
+        self.text.get(span.start..span.start.checked_add(span.len)?)
+    }
+
     pub(crate) fn predict(&self, context: u64) -> Option<&str> {
-        self.last.get(&context).map(String::as_str)
+        let span = *self.last.get(&context)?;
+        let text = self.text_of(span);
+        debug_assert!(text.is_some(), "every span is in the text");
+        text
     }
 
     pub(crate) fn learn(&mut self, context: u64, value: &str) {
-        match self.last.get_mut(&context) {
-            Some(last) if last == value => {}
-            Some(last) => match &mut self.undo {
-                Some(undo) => undo.push((context, Some(std::mem::replace(last, value.to_owned())))),
-                None => {
-                    // Reuse the old value's allocation.
-                    last.clear();
-                    last.push_str(value);
-                }
-            },
-            None => {
-                self.last.insert(context, value.to_owned());
-                if let Some(undo) = &mut self.undo {
-                    undo.push((context, None));
-                }
-            }
+        let old = self.last.get(&context).copied();
+        if let Some(span) = old
+            && self.text_of(span) == Some(value)
+        {
+            return;
+        }
+        let span = Span { start: self.text.len(), len: value.len() };
+        self.text.push_str(value);
+        self.last.insert(context, span);
+        if self.trial.is_some() {
+            self.undo.push((context, old));
         }
     }
 
     /// From here on, remember how to undo what is learned.
     pub(crate) fn begin_trial(&mut self) {
-        self.undo = Some(Vec::new());
+        self.undo.clear();
+        self.trial = Some(self.text.len());
     }
 
     /// Stops remembering; unless `keep`, undoes what was learned since [`ValueModel::begin_trial`].
     pub(crate) fn end_trial(&mut self, keep: bool) {
-        if let Some(undo) = self.undo.take()
-            && !keep
-        {
-            for (context, old) in undo.into_iter().rev() {
+        let began = self.trial.take();
+        if !keep {
+            for (context, old) in self.undo.drain(..).rev() {
                 match old {
-                    Some(v) => self.last.insert(context, v),
+                    Some(span) => self.last.insert(context, span),
                     None => self.last.remove(&context),
                 };
             }
+            // The values learned in the trial were appended after this: no span points there now.
+            if let Some(len) = began {
+                self.text.truncate(len);
+            }
         }
+        self.undo.clear();
     }
 
-    /// At a frame boundary: start again once full, so memory stays bounded (both ends agree).
+    /// At a frame boundary: start again once full, so memory stays bounded (both ends agree);
+    /// and once most of the text is stale, copy the live values to a fresh buffer (which
+    /// changes no prediction).
     pub(crate) fn end_frame(&mut self) {
         if self.last.len() > VALUE_MODEL_CAPACITY {
             self.last.clear();
+            self.text.clear();
+            return;
+        }
+        let live: usize = self.last.values().map(|span| span.len).sum::<usize>();
+        if self.text.len() >= 64 << 10 && live * 2 < self.text.len() {
+            self.spare.clear();
+            for span in self.last.values_mut() {
+                let Some(value) = self.text.get(span.start..span.start + span.len) else {
+                    debug_assert!(false, "every span is in the text");
+                    continue;
+                };
+                span.start = self.spare.len();
+                self.spare.push_str(value);
+            }
+            std::mem::swap(&mut self.text, &mut self.spare);
         }
     }
 }
@@ -216,18 +259,23 @@ pub(crate) fn unzigzag(n: u64) -> i64 {
     ((n >> 1) as i64) ^ -((n & 1) as i64)
 }
 
+/// The open nodes of a pattern being walked: the offset past each one's subtree and its keys
+/// (its own, its latest child's). Scratch for [`walk_pattern`], kept between calls.
+pub(crate) type PatternStack = Vec<(usize, (u64, u64))>;
+
 /// Walks a pattern's nodes in pre-order under `parent`, giving `visit` each node's offset and
 /// value context; `visit` returns the node's subtree size and key, or an error that stops the
-/// walk.
+/// walk. `open` is scratch space.
 pub(crate) fn walk_pattern<E>(
     len: usize,
     parent: &Parent,
+    open: &mut PatternStack,
     mut visit: impl FnMut(usize, u64) -> Result<(usize, u64), E>,
 ) -> Result<(), E> {
     // The keys (its own, its latest child's) of the pattern's parent and of each open node of
     // the pattern, with the offset past its subtree.
     let mut outer = (parent.key, parent.previous);
-    let mut open: Vec<(usize, (u64, u64))> = Vec::new();
+    open.clear();
     for offset in 0..len {
         while open.last().is_some_and(|&(end, _)| end <= offset) {
             open.pop();
@@ -272,7 +320,7 @@ mod tests {
         assert_eq!(model.encode(None, 0x79), PrimitiveCode::Recent(0), "then first");
         assert_eq!(model.encode(None, 0x10), PrimitiveCode::Literal(0x10));
         assert_eq!(model.lists[PrimitiveModel::ROOT], [0x10, 0x79, 0x7F]);
-        assert!(model.undo.is_none());
+        assert!(model.undo.is_empty());
         assert_eq!(model.encode(None, 0x7F), PrimitiveCode::Recent(2));
         assert_eq!(model.lists[PrimitiveModel::ROOT], [0x7F, 0x10, 0x79]);
         let mut decoder = PrimitiveModel::new();
@@ -306,6 +354,7 @@ mod tests {
     fn a_trial_that_is_not_kept_is_undone() {
         let mut model = ValueModel::default();
         model.learn(1, "a");
+        assert!(model.undo.is_empty(), "no trial, no undo");
         model.begin_trial();
         model.learn(1, "b");
         model.learn(2, "c");
@@ -315,5 +364,20 @@ mod tests {
         model.learn(1, "b");
         model.end_trial(true);
         assert_eq!(model.predict(1), Some("b"));
+    }
+
+    #[test]
+    fn compaction_keeps_every_prediction() {
+        let mut model = ValueModel::default();
+        for round in 0..2_000u64 {
+            for context in 0..50u64 {
+                model.learn(context, &format!("value {context} in round {round}"));
+            }
+            model.end_frame();
+        }
+        for context in 0..50u64 {
+            assert_eq!(model.predict(context), Some(format!("value {context} in round 1999").as_str()));
+        }
+        assert!(model.text.len() < 256 << 10, "compacted: {}", model.text.len());
     }
 }

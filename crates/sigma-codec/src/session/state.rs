@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use sigma_delta::Context;
+use sigma_delta::hash::hash_bytes;
+use sigma_delta::{Context, ValueTable};
 use sigma_glyph::session::Header;
 use sigma_tree::Tree;
 
@@ -33,6 +34,11 @@ pub(crate) struct SessionState<Z> {
     pub(crate) primitives: PrimitiveModel,
     /// The value last seen in each place.
     pub(crate) values: ValueModel,
+    /// The values sent so far, numbered for back-references.
+    pub(crate) table: ValueTable,
+    /// The values the current frame sent (in node ops and pattern holes, whatever their kind):
+    /// their node's index in its tree and their hash, in the order sent (scratch).
+    pub(crate) literals: Vec<(usize, u64)>,
     /// What codes the bodies of coded frames.
     pub(crate) coder: Coder<Z>,
 }
@@ -41,15 +47,17 @@ pub(crate) struct SessionState<Z> {
 pub(crate) trait ZstdEnd {
     /// Which end it is.
     const END: End;
-    /// A stream that loads `dictionary`.
-    fn new(dictionary: &[u8]) -> Self;
+    /// A stream that loads `dictionary`, or zstd's error name.
+    fn new(dictionary: &[u8]) -> Result<Self, &'static str>
+    where
+        Self: Sized;
     /// The memory it holds now.
     fn memory(&self) -> usize;
 }
 
 impl ZstdEnd for zstd::Encoder {
     const END: End = End::Encoder;
-    fn new(dictionary: &[u8]) -> Self {
+    fn new(dictionary: &[u8]) -> Result<Self, &'static str> {
         zstd::Encoder::new(dictionary)
     }
     fn memory(&self) -> usize {
@@ -59,7 +67,7 @@ impl ZstdEnd for zstd::Encoder {
 
 impl ZstdEnd for zstd::Decoder {
     const END: End = End::Decoder;
-    fn new(dictionary: &[u8]) -> Self {
+    fn new(dictionary: &[u8]) -> Result<Self, &'static str> {
         zstd::Decoder::new(dictionary)
     }
     fn memory(&self) -> usize {
@@ -74,6 +82,8 @@ pub(crate) enum Coder<Z> {
     Plain,
     Modeled(Box<Model>),
     Zstd(Box<Z>),
+    /// A zstd stream zstd could not make (out of memory): every frame fails with its error.
+    Broken(&'static str),
 }
 
 impl<Z: ZstdEnd> Coder<Z> {
@@ -93,6 +103,7 @@ impl<Z: ZstdEnd> Coder<Z> {
             Coder::Plain => 0,
             Coder::Modeled(_) => Model::MEMORY,
             Coder::Zstd(zstd) => zstd.memory(),
+            Coder::Broken(_) => 0,
         }
     }
 }
@@ -113,7 +124,7 @@ impl<Z: ZstdEnd> SessionState<Z> {
             BodyCoding::Modeled => Coder::Modeled(
                 codebook.as_deref().map_or_else(|| Box::new(Model::new()), Codebook::primed_model),
             ),
-            BodyCoding::Zstd => Coder::Zstd(Box::new(Z::new(dictionary))),
+            BodyCoding::Zstd => Z::new(dictionary).map_or_else(Coder::Broken, |z| Coder::Zstd(Box::new(z))),
         };
         SessionState {
             config,
@@ -121,6 +132,8 @@ impl<Z: ZstdEnd> SessionState<Z> {
             context,
             primitives: PrimitiveModel::new(),
             values: ValueModel::default(),
+            table: ValueTable::new(config.context.values),
+            literals: Vec::new(),
             coder,
         }
     }
@@ -155,11 +168,53 @@ impl<Z: ZstdEnd> SessionState<Z> {
         self.values.end_trial(keep);
     }
 
-    /// The end of a frame, on both ends alike: the value model starts again if full, and the
-    /// frame's tree joins the context (with its subtree hashes, which an encoder has computed
-    /// already and a decoder does not need).
-    pub(crate) fn end_frame(&mut self, tree: Tree, hashes: Vec<u64>) {
+    /// The end of a frame, on both ends alike: the value table learns the values the frame
+    /// brought (`sent`), the value model starts again if full, and the frame's tree joins the
+    /// context (with its subtree hashes, which an encoder has computed already and a decoder
+    /// does not need). Returns the buffers of the tree the context let go, for the next frame.
+    pub(crate) fn end_frame(
+        &mut self,
+        tree: Tree,
+        hashes: Vec<u64>,
+        sent: Sent<'_>,
+    ) -> Option<(Tree, Vec<u64>)> {
+        match sent {
+            Sent::Nothing => {}
+            Sent::Literals => {
+                for &(index, hash) in &self.literals {
+                    let value = tree.node(index).and_then(|node| node.value());
+                    debug_assert!(value.is_some(), "a literal is a node's value");
+                    if let Some(value) = value {
+                        self.table.insert_hashed(value, hash);
+                    }
+                }
+            }
+            Sent::Every(hashes) => {
+                for node in tree.nodes() {
+                    if let Some(value) = node.value() {
+                        let hash = match hashes {
+                            Some(hashes) => hashes.get(node.index()).copied().unwrap_or(0),
+                            None => hash_bytes(value.as_bytes()),
+                        };
+                        self.table.insert_hashed(value, hash);
+                    }
+                }
+            }
+        }
+        self.literals.clear();
         self.values.end_frame();
-        self.context.push_hashed(tree, hashes);
+        self.context.push_recycling(tree, hashes).1
     }
+}
+
+/// What a frame brought into the value table.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Sent<'h> {
+    /// A repeat: nothing.
+    Nothing,
+    /// A delta: the values it sent ([`SessionState::literals`]), in order.
+    Literals,
+    /// A full message: every value of the tree, in pre-order (with the tree's value hashes, if
+    /// known).
+    Every(Option<&'h [u64]>),
 }

@@ -95,6 +95,8 @@ pub(crate) enum Fault {
 /// An encoding end's zstd stream.
 pub(crate) struct Encoder {
     cctx: CCtx<'static>,
+    /// zstd's error, once one broke the stream.
+    failed: Option<&'static str>,
 }
 
 impl std::fmt::Debug for Encoder {
@@ -103,18 +105,11 @@ impl std::fmt::Debug for Encoder {
     }
 }
 
-/// Panics only if zstd rejects parameters that are fixed and valid (a bug, not an input).
-fn expect_ok<T>(result: Result<T, usize>, what: &str) -> T {
-    match result {
-        Ok(value) => value,
-        Err(code) => panic!("zstd refused {what}: {}", get_error_name(code)),
-    }
-}
-
 impl Encoder {
-    /// A stream that loads `dictionary` ([`stream_dictionary`]).
-    pub(crate) fn new(dictionary: &[u8]) -> Encoder {
-        let mut cctx = CCtx::create();
+    /// A stream that loads `dictionary` ([`stream_dictionary`]); zstd's error name if it cannot
+    /// (out of memory: the parameters are fixed and the dictionary checked).
+    pub(crate) fn new(dictionary: &[u8]) -> Result<Encoder, &'static str> {
+        let mut cctx = CCtx::try_create().ok_or("out of memory")?;
         for parameter in [
             CParameter::CompressionLevel(LEVEL),
             CParameter::WindowLog(WINDOW_LOG),
@@ -124,32 +119,43 @@ impl Encoder {
             CParameter::ContentSizeFlag(false),
             CParameter::DictIdFlag(false),
         ] {
-            expect_ok(cctx.set_parameter(parameter), "a fixed parameter");
+            cctx.set_parameter(parameter).map_err(get_error_name)?;
         }
-        expect_ok(cctx.load_dictionary(dictionary), "a checked dictionary");
-        Encoder { cctx }
+        cctx.load_dictionary(dictionary).map_err(get_error_name)?;
+        Ok(Encoder { cctx, failed: None })
     }
 
-    /// Appends `plain` compressed and flushed to `out`.
-    pub(crate) fn encode(&mut self, plain: &[u8], out: &mut Vec<u8>) {
-        // zstd's bound for one block's worth, plus its block headers.
-        out.reserve(zstd::zstd_safe::compress_bound(plain.len()) + 16);
+    /// Appends `plain` compressed and flushed to `out`. After an error the stream is unusable
+    /// (the decoder would not follow it), so every later call fails the same way.
+    pub(crate) fn encode(&mut self, plain: &[u8], out: &mut Vec<u8>) -> Result<(), &'static str> {
+        if let Some(reason) = self.failed {
+            return Err(reason);
+        }
         let start = out.len();
-        let mut output = OutBuffer::around_pos(out, start);
         let mut input = InBuffer::around(plain);
+        // zstd's bound for the body, plus block headers: one call flushes it all.
+        out.reserve(zstd::zstd_safe::compress_bound(plain.len()) + 16);
         loop {
-            let left = expect_ok(
-                self.cctx.compress_stream2(&mut output, &mut input, ZSTD_EndDirective::ZSTD_e_flush),
-                "a flush",
-            );
+            let pos = out.len();
+            let mut output = OutBuffer::around_pos(out, pos);
+            let left = self.cctx.compress_stream2(&mut output, &mut input, ZSTD_EndDirective::ZSTD_e_flush);
+            let left = left.map_err(|code| {
+                let reason = get_error_name(code);
+                self.failed = Some(reason);
+                reason
+            });
+            let left = match left {
+                Ok(left) => left,
+                Err(reason) => {
+                    out.truncate(start);
+                    return Err(reason);
+                }
+            };
             if left == 0 && input.pos() == plain.len() {
-                break;
+                return Ok(());
             }
             // More to flush than the reserve held (never, by zstd's bound): grow and go on.
-            let pos = output.pos();
-            drop(output);
             out.reserve(plain.len() + 64);
-            output = OutBuffer::around_pos(out, pos);
         }
     }
 
@@ -173,12 +179,13 @@ impl std::fmt::Debug for Decoder {
 }
 
 impl Decoder {
-    /// A stream that loads `dictionary` ([`stream_dictionary`]).
-    pub(crate) fn new(dictionary: &[u8]) -> Decoder {
-        let mut dctx = DCtx::create();
-        expect_ok(dctx.set_parameter(DParameter::WindowLogMax(WINDOW_LOG)), "a fixed parameter");
-        expect_ok(dctx.load_dictionary(dictionary), "a checked dictionary");
-        Decoder { dctx, started: false }
+    /// A stream that loads `dictionary` ([`stream_dictionary`]); zstd's error name if it cannot
+    /// (out of memory: the parameter is fixed and the dictionary checked).
+    pub(crate) fn new(dictionary: &[u8]) -> Result<Decoder, &'static str> {
+        let mut dctx = DCtx::try_create().ok_or("out of memory")?;
+        dctx.set_parameter(DParameter::WindowLogMax(WINDOW_LOG)).map_err(get_error_name)?;
+        dctx.load_dictionary(dictionary).map_err(get_error_name)?;
+        Ok(Decoder { dctx, started: false })
     }
 
     /// Decodes a frame's `coded` bytes into `plain` (cleared first), at most `max` bytes of it.
