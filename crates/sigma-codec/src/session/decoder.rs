@@ -533,6 +533,8 @@ impl SessionDecoder {
             Value::None => return Ok(None),
             Value::Predicted => {
                 self.value.push_str(prediction.ok_or(SessionError::NoPrediction { offset: op_at })?);
+                // Seen in this place before, so sent before: nothing to learn.
+                return Ok(Some(hash_bytes(self.value.as_bytes())));
             }
             Value::Literal(text) => {
                 self.limits.check(Limit::ValueBytes, text.len() as u64, op_at)?;
@@ -557,6 +559,8 @@ impl SessionDecoder {
                     .at_distance(distance)
                     .ok_or(SessionError::ValueOutsideTable { offset: op_at, distance })?;
                 self.value.push_str(value);
+                // The table holds it: nothing to learn.
+                return Ok(Some(hash_bytes(self.value.as_bytes())));
             }
         }
         let hash = hash_bytes(self.value.as_bytes());

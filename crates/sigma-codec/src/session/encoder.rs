@@ -184,12 +184,15 @@ impl SessionEncoder {
         value: &'v str,
         hash: u64,
     ) -> Value<'v> {
-        state.literals.push((index, hash));
         let prediction = state.values.predict(context);
         if prediction == Some(value) {
             return Value::Predicted;
         }
         let reference = state.table.distance_hashed(value, hash).map(|d| d << 1);
+        // A value the table holds needs no learning (the decoder's is the same table).
+        if reference.is_none() {
+            state.literals.push((index, hash));
+        }
         // An integer near the predicted integer: send the difference.
         let numeric = match (prediction.and_then(canonical_int), canonical_int(value)) {
             // The kind bit takes one of the varint's 64 bits: differences of 2^62 or more in

@@ -177,15 +177,23 @@ impl ValueModel {
     }
 
     pub(crate) fn learn(&mut self, context: u64, value: &str) {
-        let old = self.last.get(&context).copied();
-        if let Some(span) = old
-            && self.text_of(span) == Some(value)
-        {
-            return;
-        }
-        let span = Span { start: self.text.len(), len: value.len() };
+        let new = Span { start: self.text.len(), len: value.len() };
+        // One lookup: the slot is read, compared and replaced in place.
+        let old = match self.last.entry(context) {
+            hashbrown::hash_map::Entry::Occupied(mut slot) => {
+                let old = *slot.get();
+                if self.text.get(old.start..old.start + old.len) == Some(value) {
+                    return;
+                }
+                slot.insert(new);
+                Some(old)
+            }
+            hashbrown::hash_map::Entry::Vacant(slot) => {
+                slot.insert(new);
+                None
+            }
+        };
         self.text.push_str(value);
-        self.last.insert(context, span);
         if self.trial.is_some() {
             self.undo.push((context, old));
         }

@@ -36,8 +36,9 @@ pub(crate) struct SessionState<Z> {
     pub(crate) values: ValueModel,
     /// The values sent so far, numbered for back-references.
     pub(crate) table: ValueTable,
-    /// The values the current frame sent (in node ops and pattern holes, whatever their kind):
-    /// their node's index in its tree and their hash, in the order sent (scratch).
+    /// The values the current frame sent (in node ops and pattern nodes, whatever their kind):
+    /// their node's index in its tree and their hash, in the order sent (scratch). Values sent
+    /// as back-references are left out: the table holds them already.
     pub(crate) literals: Vec<(usize, u64)>,
     /// What codes the bodies of coded frames.
     pub(crate) coder: Coder<Z>,
