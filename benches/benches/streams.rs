@@ -1,8 +1,8 @@
 //! Message-stream benches: twitter `statuses` and citm `performances`, one JSON
 //! document per message. Dictionaries and the ΣLANG codebook are trained on the first half and
 //! measured on the second; the ΣLANG session encodes the second half as one stream, with its
-//! delta bodies coded by the byte model (`sigma-session`, the default) or plain
-//! (`sigma-session-plain`). `zstd-3+dict+tree` adds to zstd what it takes to get the same trees:
+//! bodies coded by zstd (`sigma-session`, the default), by the byte model (`sigma-session-max`)
+//! or plain (`sigma-session-plain`). `zstd-3+dict+tree` adds to zstd what it takes to get the same trees:
 //! the JSON text from the tree before compressing, the tree from the text after decompressing.
 //! Each bench iteration encodes (or decodes) the whole second half; `cargo xtask bench` divides by
 //! the message count it finds in `target/sigma-bench/streams.json`.
@@ -37,29 +37,23 @@ fn bench(c: &mut Criterion) {
         };
         let codebook = Arc::new(Codebook::train(&parse(train), 128).unwrap());
         let trees = parse(test);
-        let config = SessionConfig::default();
-        let encode = || encode_stream_with(&trees, config, Some(codebook.clone())).unwrap();
-        let stream = encode();
-        let decode = || decode_stream_with(&stream, DecodeLimits::DEFAULT, Some(codebook.clone())).unwrap();
-        let decoded = decode();
-        assert!(decoded.iter().zip(&trees).all(|(frame, tree)| frame.tree == *tree));
-        codecs.push(serde_json::json!({
-            "codec": "sigma-session", "bytes_per_message": stream.len() as f64 / test.len() as f64,
-        }));
-        group.bench_function("sigma-session/encode", |b| b.iter(encode));
-        group.bench_function("sigma-session/decode", |b| b.iter(decode));
-        // The same session with plain delta bodies: no byte model, larger, faster.
-        let plain_config = SessionConfig { coding: BodyCoding::Plain, ..SessionConfig::default() };
-        let encode_plain = || encode_stream_with(&trees, plain_config, Some(codebook.clone())).unwrap();
-        let plain_stream = encode_plain();
-        let decode_plain =
-            || decode_stream_with(&plain_stream, DecodeLimits::DEFAULT, Some(codebook.clone())).unwrap();
-        assert!(decode_plain().iter().zip(&trees).all(|(frame, tree)| frame.tree == *tree));
-        codecs.push(serde_json::json!({
-            "codec": "sigma-session-plain", "bytes_per_message": plain_stream.len() as f64 / test.len() as f64,
-        }));
-        group.bench_function("sigma-session-plain/encode", |b| b.iter(encode_plain));
-        group.bench_function("sigma-session-plain/decode", |b| b.iter(decode_plain));
+        for (codec, coding) in [
+            ("sigma-session", BodyCoding::Zstd),
+            ("sigma-session-max", BodyCoding::Modeled),
+            ("sigma-session-plain", BodyCoding::Plain),
+        ] {
+            let config = SessionConfig { coding, ..SessionConfig::default() };
+            let encode = || encode_stream_with(&trees, config, Some(codebook.clone())).unwrap();
+            let stream = encode();
+            let decode =
+                || decode_stream_with(&stream, DecodeLimits::DEFAULT, Some(codebook.clone())).unwrap();
+            assert!(decode().iter().zip(&trees).all(|(frame, tree)| frame.tree == *tree));
+            codecs.push(serde_json::json!({
+                "codec": codec, "bytes_per_message": stream.len() as f64 / test.len() as f64,
+            }));
+            group.bench_function(format!("{codec}/encode"), |b| b.iter(encode));
+            group.bench_function(format!("{codec}/decode"), |b| b.iter(decode));
+        }
         for level in [3, 19] {
             let codec = format!("zstd-{level}+dict");
             let mut compressor = zstd::bulk::Compressor::with_dictionary(level, &dict).unwrap();

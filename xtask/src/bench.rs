@@ -160,6 +160,8 @@ pub(crate) fn collect(target: &Path) -> Result<Value, String> {
                     "bytes_per_message": c["bytes_per_message"],
                     "encode_ns_per_message": encode / messages,
                     "decode_ns_per_message": decode / messages,
+                    "encode_messages_per_s": messages / encode * 1e9,
+                    "decode_messages_per_s": messages / decode * 1e9,
                 }))
             })
             .collect();
@@ -335,7 +337,14 @@ pub(crate) fn render(report: &Value) -> (String, String) {
                 s["messages"],
                 s["json_bytes_per_message"].as_f64().map_or("-".to_owned(), |b| format!("{b:.1}"))
             ),
-            &["codec", "bytes/message", "encode ns/message", "decode ns/message"],
+            &[
+                "codec",
+                "bytes/message",
+                "encode ns/message",
+                "decode ns/message",
+                "encode messages/s",
+                "decode messages/s",
+            ],
         );
         for c in s["codecs"].as_array().into_iter().flatten() {
             table.row(vec![
@@ -343,10 +352,33 @@ pub(crate) fn render(report: &Value) -> (String, String) {
                 c["bytes_per_message"].as_f64().map_or(Cell::Empty, |b| Cell::Float(b, 1)),
                 float(&c["encode_ns_per_message"]),
                 float(&c["decode_ns_per_message"]),
+                float(&c["encode_messages_per_s"]),
+                float(&c["decode_messages_per_s"]),
             ]);
         }
-        let _ = writeln!(text, "{}", table.to_text());
-        let _ = writeln!(markdown, "{}", table.to_markdown());
+        // The session goals: fewer bytes than zstd-19+dict, no more time than zstd-3+dict+tree.
+        let codec = |name: &str| {
+            s["codecs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|c| c["codec"] == name)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let (ours, small, fast) = (codec("sigma-session"), codec("zstd-19+dict"), codec("zstd-3+dict+tree"));
+        let ratio = |a: &Value, b: &Value| match (a.as_f64(), b.as_f64()) {
+            (Some(a), Some(b)) if b > 0.0 => format!("{:.3}", a / b),
+            _ => "-".to_owned(),
+        };
+        let line = format!(
+            "sigma-session: bytes / zstd-19+dict {} (goal < 1), encode / zstd-3+dict+tree {}, decode / zstd-3+dict+tree {} (goals <= 1)",
+            ratio(&ours["bytes_per_message"], &small["bytes_per_message"]),
+            ratio(&ours["encode_ns_per_message"], &fast["encode_ns_per_message"]),
+            ratio(&ours["decode_ns_per_message"], &fast["decode_ns_per_message"]),
+        );
+        let _ = writeln!(text, "{}{line}\n", table.to_text());
+        let _ = writeln!(markdown, "{}\n{line}\n", table.to_markdown());
     }
     if let Some(runs) = report["batch"]["runs"].as_array() {
         let batch = &report["batch"];

@@ -5,7 +5,8 @@
 //!   with and without a codebook trained on the first half, and the codebook file), and compares
 //!   lengths and a hash of the bytes with `fixtures/regress/encodings.json`.
 //! - **Timing** (for people): runs the benches quickly and compares each workload's ratio of
-//!   sigma-v2 time to postcard time, measured side by side in the same run, with
+//!   sigma-v2 time to postcard time, and each stream's ratio of the default session coding's time
+//!   to zstd-3+dict+tree's, measured side by side in the same run, with
 //!   `fixtures/regress/timing.json`. A ratio more than [`TIMING_TOLERANCE`] above its baseline is a
 //!   regression; absolute times are never compared (this machine is noisy), and workloads below
 //!   [`MIN_TIMED_NODES`] nodes are left out (too noisy in a quick run).
@@ -153,8 +154,31 @@ fn ratios(report: &Value) -> Value {
             json!({ "encode_vs_postcard": ratio("encode_ns"), "decode_vs_postcard": ratio("decode_ns") }),
         );
     }
+    // Session streams: the default coding's time over zstd's with the JSON text made from and
+    // parsed into the same trees.
+    for s in report["streams"].as_array().into_iter().flatten() {
+        let codecs = s["codecs"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let get = |codec: &str, field: &str| {
+            codecs.iter().find(|c| c["codec"] == codec).and_then(|c| c[field].as_f64())
+        };
+        let ratio = |field: &str| match (get("sigma-session", field), get("zstd-3+dict+tree", field)) {
+            (Some(s), Some(z)) if z > 0.0 => json!((s / z * 1000.0).round() / 1000.0),
+            _ => Value::Null,
+        };
+        out.insert(
+            format!("stream {}", s["name"].as_str().unwrap_or_default()),
+            json!({
+                "encode_vs_zstd3_tree": ratio("encode_ns_per_message"),
+                "decode_vs_zstd3_tree": ratio("decode_ns_per_message"),
+            }),
+        );
+    }
     Value::Object(out)
 }
+
+/// The directions a timing ratio is kept for.
+const DIRECTIONS: [&str; 4] =
+    ["encode_vs_postcard", "decode_vs_postcard", "encode_vs_zstd3_tree", "decode_vs_zstd3_tree"];
 
 fn check_timing(root: &Path, update: bool) -> Result<Vec<String>, String> {
     run_benches(root, &["--warm-up-time", "0.5", "--measurement-time", "1.5", "--sample-size", "20"])?;
@@ -162,7 +186,7 @@ fn check_timing(root: &Path, update: bool) -> Result<Vec<String>, String> {
     let path = snapshot_dir(root).join("timing.json");
     if update {
         let doc = json!({
-            "about": "sigma-v2 time / postcard time per workload of at least 1,000 nodes, from one `cargo xtask regress --update` run",
+            "about": "sigma-v2 time / postcard time per workload of at least 1,000 nodes, and the default session coding's time / zstd-3+dict+tree's per stream, from one `cargo xtask regress --update` run",
             "tolerance": TIMING_TOLERANCE,
             "ratios": now,
         });
@@ -173,7 +197,7 @@ fn check_timing(root: &Path, update: bool) -> Result<Vec<String>, String> {
     let baseline = read_json(&path)?;
     let mut problems = Vec::new();
     for (workload, directions) in now.as_object().into_iter().flatten() {
-        for direction in ["encode_vs_postcard", "decode_vs_postcard"] {
+        for direction in DIRECTIONS {
             let (Some(new), Some(old)) =
                 (directions[direction].as_f64(), baseline["ratios"][workload][direction].as_f64())
             else {

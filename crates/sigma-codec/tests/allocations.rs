@@ -166,3 +166,111 @@ fn a_warm_single_threaded_batch_allocates_nothing() {
     }
     assert_eq!(decoded, trees);
 }
+
+/// Session streams in every coding, with a codebook: once warm (the corpus streams sent over
+/// and over, until the value table and the models hold what the messages bring and each of the
+/// context's recycled tree buffers has held the largest message), encoding each further message
+/// into a reused buffer and decoding each further frame with `next_frame_ref` allocate nothing.
+#[test]
+fn warm_sessions_allocate_nothing() {
+    use sigma_codec::codebook::Codebook;
+    use sigma_codec::session::{BodyCoding, SessionConfig, SessionDecoder, SessionEncoder};
+    use std::sync::Arc;
+    // The context keeps 16 trees and a spare: with a stream of n messages (n prime to 17), each
+    // buffer has held every message after 17 passes.
+    const WARM_PASSES: usize = 17;
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    for stream in [sigma_testkit::Stream::CitmPerformances, sigma_testkit::Stream::TwitterStatuses] {
+        let trees = stream.trees();
+        let codebook = Arc::new(Codebook::train(&trees[..trees.len() / 2], 128).unwrap());
+        for coding in BodyCoding::ALL {
+            let config = SessionConfig { coding, ..SessionConfig::default() };
+            let mut encoder = SessionEncoder::with_codebook(config, Some(codebook.clone()));
+            let mut stream_bytes = Vec::new();
+            let mut frame = Vec::new();
+            let mut ends = Vec::new();
+            for pass in 0..=WARM_PASSES {
+                for tree in &trees {
+                    frame.clear();
+                    let (result, usage) = measure(|| encoder.encode_into(tree, &mut frame));
+                    result.unwrap();
+                    if pass == WARM_PASSES {
+                        assert_eq!(
+                            usage.allocations,
+                            0,
+                            "{} {} encode: {usage:?}",
+                            stream.name(),
+                            coding.name()
+                        );
+                    }
+                    stream_bytes.extend_from_slice(&frame);
+                    ends.push(stream_bytes.len());
+                }
+            }
+            let mut decoder =
+                SessionDecoder::new(&stream_bytes, DecodeLimits::DEFAULT, Some(codebook.clone())).unwrap();
+            for (index, tree) in trees.iter().cycle().take((WARM_PASSES + 1) * trees.len()).enumerate() {
+                let warm = index >= WARM_PASSES * trees.len();
+                let (result, usage) =
+                    measure(|| decoder.next_frame_ref(&stream_bytes).map(|f| f.map(|f| f.tree == tree)));
+                assert_eq!(result, Some(Ok(true)), "{} {} frame {index}", stream.name(), coding.name());
+                if warm {
+                    assert_eq!(usage.allocations, 0, "{} {} decode: {usage:?}", stream.name(), coding.name());
+                }
+            }
+            assert_eq!(decoder.offset(), *ends.last().unwrap());
+        }
+    }
+}
+
+/// A stream whose body coding needs more memory than `max_session_memory` allows is refused from
+/// its header, before the coder is made; with enough, the coder holds no more than that (with
+/// and without a codebook's dictionary), and the encoding end what the docs state.
+#[test]
+fn session_memory_is_checked_before_it_is_allocated() {
+    use sigma_codec::codebook::Codebook;
+    use sigma_codec::session::{
+        BodyCoding, SessionConfig, SessionDecoder, SessionEncoder, encode_stream_with,
+    };
+    use std::sync::Arc;
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let trees = sigma_testkit::Stream::TwitterStatuses.trees();
+    let (train, test) = trees.split_at(trees.len() / 2);
+    let codebook = Arc::new(Codebook::train(train, 128).unwrap());
+    // The figures docs/FORMAT.md gives for a decoding end.
+    for (coding, needs) in [(BodyCoding::Zstd, 448 << 10), (BodyCoding::Modeled, 2_103_872)] {
+        for codebook in [None, Some(codebook.clone())] {
+            let config = SessionConfig { coding, ..SessionConfig::default() };
+            let stream = encode_stream_with(test, config, codebook.clone()).unwrap();
+            let limits = DecodeLimits { max_session_memory: needs - 1, ..DecodeLimits::DEFAULT };
+            let (result, usage) =
+                measure(|| SessionDecoder::new(&stream, limits, codebook.clone()).map(|_| ()));
+            assert!(
+                matches!(result, Err(Error::LimitExceeded { limit: Limit::SessionMemory, found, max, .. }) if found > max),
+                "{result:?}"
+            );
+            assert!(usage.peak_above_start < 4096, "{} refused after {usage:?}", coding.name());
+            let limits = DecodeLimits { max_session_memory: needs, ..DecodeLimits::DEFAULT };
+            let mut decoder = SessionDecoder::new(&stream, limits, codebook.clone()).unwrap();
+            assert_eq!(decoder.frames(&stream).count(), test.len());
+            let mut encoder = SessionEncoder::with_codebook(config, codebook.clone());
+            let mut out = Vec::new();
+            for tree in test {
+                encoder.encode_into(tree, &mut out).unwrap();
+            }
+            println!(
+                "{} (codebook: {}): encoder holds {} bytes, decoder {}",
+                coding.name(),
+                codebook.is_some(),
+                encoder.coder_memory(),
+                decoder.coder_memory()
+            );
+            assert!(
+                decoder.coder_memory() <= needs as usize,
+                "{}: {}",
+                coding.name(),
+                decoder.coder_memory()
+            );
+        }
+    }
+}

@@ -142,7 +142,7 @@ pub fn session(data: &[u8]) {
     let _frames = decode_stream(&as_frames(data), small);
     let Ok(text) = std::str::from_utf8(data) else { return };
     let trees: Vec<Tree> = text.split('\n').filter_map(|line| Tree::from_json_document(line).ok()).collect();
-    for coding in [BodyCoding::Modeled, BodyCoding::Plain] {
+    for coding in BodyCoding::ALL {
         let config = SessionConfig { coding, ..SessionConfig::default() };
         let stream = encode_stream(&trees, config).expect("sessions hold every tree");
         assert_eq!(encode_stream(&trees, config).expect("again"), stream);
@@ -155,19 +155,31 @@ pub fn session(data: &[u8]) {
     }
 }
 
-/// `data` as a session stream with a valid header (plain or modeled, by the first byte's low
-/// bit; default context; no codebook) and up to 8 frames with valid CRCs: the rest split at each
-/// 0xFE, each piece a frame whose kind is its first byte (mod 4) and whose body is the rest.
+/// `data` as a session stream with a valid header (plain, modeled or zstd, by the first byte
+/// mod 3; default context; no codebook) and up to 8 frames with valid CRCs: the rest split at
+/// each 0xFE, each piece a frame whose kind is its first byte (mod 4) and whose body is the
+/// rest. In a zstd stream the first coded frame's body starts with a zstd frame header (128 KiB
+/// window), so that the fuzzer reaches zstd's blocks.
 fn as_frames(data: &[u8]) -> Vec<u8> {
     use sigma_glyph::session::{BodyCoding as Coding, FrameKind, Header, write_frame, write_header};
+    /// Magic, a descriptor with no flags, a 2^17-byte window.
+    const ZSTD_FRAME_HEADER: [u8; 6] = [0x28, 0xB5, 0x2F, 0xFD, 0x00, 0x38];
     let Some((&first, rest)) = data.split_first() else { return Vec::new() };
-    let coding = if first & 1 == 0 { Coding::Plain } else { Coding::Modeled };
+    let coding = Coding::ALL[usize::from(first % 3)];
     let mut out = Vec::new();
     write_header(&Header { window: 16, values: 65_536, min_subtree: 2, coding, codebook: 0 }, &mut out);
+    let mut started = false;
+    let mut body = Vec::new();
     for (seq, piece) in rest.split(|&b| b == 0xFE).take(8).enumerate() {
-        let Some((&kind, body)) = piece.split_first() else { continue };
+        let Some((&kind, piece)) = piece.split_first() else { continue };
         let kind = FrameKind::ALL[usize::from(kind % 4)];
-        write_frame(seq as u64, kind, body, &mut out);
+        body.clear();
+        if coding == Coding::Zstd && kind == FrameKind::Coded && !started {
+            body.extend_from_slice(&ZSTD_FRAME_HEADER);
+            started = true;
+        }
+        body.extend_from_slice(piece);
+        write_frame(seq as u64, kind, &body, &mut out);
     }
     out
 }

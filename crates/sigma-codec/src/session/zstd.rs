@@ -8,9 +8,9 @@
 use zstd::zstd_safe::zstd_sys::ZSTD_EndDirective;
 use zstd::zstd_safe::{CCtx, CParameter, DCtx, DParameter, InBuffer, OutBuffer, get_error_name};
 
-/// The window: zstd's back-references reach 2^17 bytes (128 KiB) of earlier bodies and the
+/// The window: zstd's back-references reach 2^16 bytes (64 KiB) of earlier bodies and the
 /// dictionary. A stream whose zstd frame header asks for more is refused.
-pub(crate) const WINDOW_LOG: u32 = 17;
+pub(crate) const WINDOW_LOG: u32 = 16;
 /// Bodies this short or shorter go uncoded, as delta or full frames (the encoder's choice: a
 /// zstd block costs three bytes of header and a few of sequence counts, so it cannot shorten
 /// them).
@@ -25,7 +25,7 @@ const CHAIN_LOG: u32 = 15;
 /// tables and a copy of the dictionary), as zstd reports it, rounded up: what
 /// [`DecodeLimits::max_session_memory`](crate::DecodeLimits::max_session_memory) is checked
 /// against. A test checks zstd's own figure stays under it.
-pub(crate) const DECODER_MEMORY: u64 = 400 << 10;
+pub(crate) const DECODER_MEMORY: u64 = 448 << 10;
 /// The first bytes of a zstd frame (little-endian 0xFD2FB528).
 const FRAME_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
 /// zstd's dictionary magic (little-endian 0xEC30A437): a dictionary starting with it would be
