@@ -60,6 +60,9 @@ pub struct Context {
     /// where references point, and needs only the trees).
     indexed: bool,
     scratch: Vec<(usize, u64)>,
+    /// Trees pushed since the index last let go of the evicted trees' entries (which lookups
+    /// skip until then).
+    since_sweep: usize,
 }
 
 impl Context {
@@ -84,6 +87,7 @@ impl Context {
             next_seq: 0,
             subtrees: HashTable::new(),
             scratch: Vec::new(),
+            since_sweep: 0,
         }
     }
 
@@ -147,9 +151,17 @@ impl Context {
         let mut evicted = None;
         while self.entries.len() >= self.config.window {
             if let Some(old) = self.entries.pop_front() {
-                self.unindex(&old);
                 evicted = Some((old.tree, old.hashes));
             }
+        }
+        // An evicted tree's entries stay in the index, skipped by lookups (their tree is gone),
+        // until a sweep every `window` trees: one pass over the index then, instead of a removal
+        // per subtree now.
+        self.since_sweep += 1;
+        if self.since_sweep >= self.config.window {
+            self.since_sweep = 0;
+            let oldest = self.entries.front().map_or(seq, |e| e.seq);
+            self.subtrees.retain(|&mut (_, location)| location.seq >= oldest);
         }
         debug_assert!(
             !self.indexed || hashes.len() == tree.node_count(),
@@ -173,17 +185,10 @@ impl Context {
         (seq, evicted)
     }
 
-    fn unindex(&mut self, old: &Entry) {
-        for &hash in &old.hashes {
-            if let Ok(slot) = self.subtrees.find_entry(hash, |&(h, l)| h == hash && l.seq == old.seq) {
-                slot.remove();
-            }
-        }
-    }
-
     /// The most recent place in context where a subtree equal to `tree`'s subtree at `node`
     /// (whose hash is `hash`) occurs, confirmed node by node.
     pub fn find_subtree(&self, hash: u64, tree: &Tree, node: usize) -> Option<SubtreeLocation> {
+        // An entry left by an evicted tree names no tree in the window: `get` finds none.
         let &(_, location) = self.subtrees.find(hash, |&(h, _)| h == hash)?;
         let entry = self.get(location.seq)?;
         subtree_eq(&entry.tree, location.node, tree, node).then_some(location)

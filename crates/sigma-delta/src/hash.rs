@@ -30,10 +30,18 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
 
 /// The hash of every node's value by pre-order index ([`hash_bytes`]; 0 for a node without one)
 /// into `out` (cleared first): computed once per message, then used by every hash below and by a
-/// session's value lookups.
-pub fn value_hashes(tree: &Tree, out: &mut Vec<u64>) {
+/// session's value lookups. Returns the values' total length in bytes.
+pub fn value_hashes(tree: &Tree, out: &mut Vec<u64>) -> usize {
     out.clear();
-    out.extend(tree.nodes().map(|node| node.value().map_or(0, |v| hash_bytes(v.as_bytes()))));
+    let mut total = 0;
+    out.extend(tree.nodes().map(|node| match node.value() {
+        Some(v) => {
+            total += v.len();
+            hash_bytes(v.as_bytes())
+        }
+        None => 0,
+    }));
+    total
 }
 
 /// A node's own part of its subtree hash, from its value's hash.

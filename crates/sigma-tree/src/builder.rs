@@ -301,6 +301,65 @@ impl TreeBuilder {
         Ok(index as usize)
     }
 
+    /// Adds a copy of `source`'s subtree at node `root` as the next node, its subtree complete,
+    /// as [`TreeBuilder::sized`] would node by node, in one pass. Returns the copy's root index.
+    /// A `root` past `source`'s nodes, or a subtree that runs past the subtree of the innermost
+    /// node added with its size, is [`Error::SubtreeSize`].
+    pub fn copy_subtree(&mut self, source: &Tree, root: usize) -> Result<usize, Error> {
+        let index = self.nodes.len();
+        let room = match self.open.0.last() {
+            Some(open) if open.end != NO_END => open.end as usize - index,
+            _ => usize::MAX,
+        };
+        let size = source.nodes.get(root).map_or(0, |node| node.size as usize);
+        let copied = root.checked_add(size).and_then(|end| source.nodes.get(root..end)).unwrap_or_default();
+        if size == 0 || size > room || copied.len() != size {
+            return Err(Error::SubtreeSize { node: index, size, room });
+        }
+        let first = u32::try_from(index).map_err(|_| Error::TooManyNodes { limit: MAX_NODES })?;
+        if u32::try_from(index + size).is_err() {
+            return Err(Error::TooManyNodes { limit: MAX_NODES });
+        }
+        match self.open.0.last_mut() {
+            Some(parent) => parent.latest_child = first,
+            None if index > 0 => return Err(Error::SecondRoot),
+            None => {}
+        }
+        let values = source.values.as_bytes();
+        self.nodes.reserve(size);
+        for (offset, node) in copied.iter().enumerate() {
+            let mut copy = *node;
+            if node.has_value() {
+                let start = node.value_start as usize;
+                let bytes = values.get(start..start + node.value_len as usize);
+                debug_assert!(bytes.is_some(), "a tree's value spans lie in its values");
+                let bytes = bytes.unwrap_or_default();
+                let at = self.values.len();
+                if at as u64 + bytes.len() as u64 > MAX_VALUE_BYTES {
+                    self.nodes.truncate(index);
+                    return Err(Error::ValuesTooLarge { limit: MAX_VALUE_BYTES });
+                }
+                self.values.extend_from_slice(bytes);
+                copy.value_start = at as u32;
+            } else {
+                copy.value_start = 0;
+            }
+            if offset == 0 {
+                // Whether the copy is its parent's last child is the parent's to say.
+                copy.flags &= !Node::LAST_SIBLING;
+            }
+            self.nodes.push(copy);
+        }
+        // The copy may complete its parent's subtree, and that its parent's, and so on.
+        while let Some(&open) = self.open.0.last()
+            && open.end == self.nodes.len() as u32
+        {
+            self.open.0.pop();
+            self.complete(open);
+        }
+        Ok(index)
+    }
+
     /// Closes the innermost open node: its subtree is complete.
     #[inline]
     pub fn close(&mut self) -> Result<(), Error> {
@@ -475,6 +534,43 @@ mod tests {
         b.close().unwrap();
         let tree = b.finish().unwrap();
         assert_eq!(tree.to_string(), r#"LIST "late" [STRING "child"]"#);
+    }
+
+    #[test]
+    fn copied_subtrees_equal_their_node_by_node_copies() {
+        let source = Tree::from_tree_json(
+            r#"{"p":1,"c":[{"p":2,"v":"a","c":[{"p":3,"v":"ü"},{"p":4}]},{"p":5,"v":"b"}]}"#,
+        )
+        .unwrap();
+        for root in 0..source.node_count() {
+            let mut by_node = TreeBuilder::new();
+            let mut at_once = TreeBuilder::new();
+            for b in [&mut by_node, &mut at_once] {
+                b.open(Primitive::LIST, Some("x")).unwrap();
+            }
+            for node in source.subtree(root) {
+                by_node.sized(node.primitive(), node.value(), node.subtree_size()).unwrap();
+            }
+            assert_eq!(at_once.copy_subtree(&source, root).unwrap(), 1);
+            at_once.leaf(Primitive::NULL, None).unwrap();
+            by_node.leaf(Primitive::NULL, None).unwrap();
+            for b in [&mut by_node, &mut at_once] {
+                b.close().unwrap();
+            }
+            let (a, b) = (by_node.finish().unwrap(), at_once.finish().unwrap());
+            assert_eq!(a, b, "root {root}");
+            assert_eq!(a.to_string(), b.to_string());
+        }
+        // Inside a sized parent with no room left, or past the source's nodes: an error.
+        let mut b = TreeBuilder::new();
+        b.sized(Primitive::LIST, None, 2).unwrap();
+        assert!(matches!(b.copy_subtree(&source, 1), Err(Error::SubtreeSize { size: 3, room: 1, .. })));
+        assert!(matches!(b.copy_subtree(&source, 99), Err(Error::SubtreeSize { size: 0, .. })));
+        assert_eq!(b.copy_subtree(&source, 2).unwrap(), 1, "a leaf fits and closes the parent");
+        assert_eq!(
+            b.finish().unwrap().to_string(),
+            r#"LIST [Σ3 "ü"]"#.replace("Σ3", &Primitive::new(3).to_string())
+        );
     }
 
     #[test]

@@ -425,7 +425,7 @@ impl SessionDecoder {
                         (builder.node_count() + root.subtree_size()) as u64,
                         at,
                     )?;
-                    copy_subtree(&entry.tree, root.index(), builder)?;
+                    builder.copy_subtree(&entry.tree, root.index())?;
                     let hash = root.value().map(|v| hash_bytes(v.as_bytes()));
                     (None, node_key(root.primitive().id(), hash))
                 }
@@ -589,14 +589,6 @@ impl Iterator for Frames<'_, '_> {
         self.failed = matches!(next, Some(Err(_)));
         next
     }
-}
-
-/// Appends the subtree of `source` rooted at `root` to `builder`, iteratively.
-fn copy_subtree(source: &Tree, root: usize, builder: &mut TreeBuilder) -> Result<(), Error> {
-    for node in source.subtree(root) {
-        builder.sized(node.primitive(), node.value(), node.subtree_size())?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -96,7 +96,7 @@ impl SessionEncoder {
         }
         self.write_header(out)?;
         let seq = self.state.next_seq();
-        value_hashes(tree, &mut self.value_hashes);
+        let value_bytes = value_hashes(tree, &mut self.value_hashes);
         describe_into(&self.state.context, tree, &self.value_hashes, &mut self.edit, &mut self.stack);
         if self.state.codebook.is_some() {
             shape_hashes_with(tree, &self.value_hashes, &mut self.shapes, &mut self.stack);
@@ -109,8 +109,11 @@ impl SessionEncoder {
         } else {
             self.state.begin_trial();
             self.write_delta(tree);
-            // The full message is written only if it is the smaller (its length costs one pass).
-            let use_full = v2::encoded_len(tree) <= self.body.len();
+            // The full message is written only if it is the smaller. Its length costs a pass
+            // over the tree, unless the delta is shorter than the least it could be (a byte per
+            // node, the values' bytes, the format byte and the CRC).
+            let least_full = tree.node_count() + value_bytes + 5;
+            let use_full = self.body.len() >= least_full && v2::encoded_len(tree) <= self.body.len();
             // If the decoder will not see the delta's ops, undo what they taught the predictors.
             self.state.end_trial(!use_full);
             if use_full {
