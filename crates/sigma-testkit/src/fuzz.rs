@@ -158,12 +158,12 @@ pub fn session(data: &[u8]) {
 /// `data` as a session stream with a valid header (plain, modeled or zstd, by the first byte
 /// mod 3; default context; no codebook) and up to 8 frames with valid CRCs: the rest split at
 /// each 0xFE, each piece a frame whose kind is its first byte (mod 4) and whose body is the
-/// rest. In a zstd stream the first coded frame's body starts with a zstd frame header (128 KiB
-/// window), so that the fuzzer reaches zstd's blocks.
+/// rest. In a zstd stream the first coded frame's body starts with a zstd frame header (a 64 KiB
+/// window, the most decoders accept), so that the fuzzer reaches zstd's blocks.
 fn as_frames(data: &[u8]) -> Vec<u8> {
     use sigma_glyph::session::{BodyCoding as Coding, FrameKind, Header, write_frame, write_header};
-    /// Magic, a descriptor with no flags, a 2^17-byte window.
-    const ZSTD_FRAME_HEADER: [u8; 6] = [0x28, 0xB5, 0x2F, 0xFD, 0x00, 0x38];
+    /// Magic, a descriptor with no flags, a 2^16-byte window (exponent 6, mantissa 0).
+    const ZSTD_FRAME_HEADER: [u8; 6] = [0x28, 0xB5, 0x2F, 0xFD, 0x00, 0x30];
     let Some((&first, rest)) = data.split_first() else { return Vec::new() };
     let coding = Coding::ALL[usize::from(first % 3)];
     let mut out = Vec::new();

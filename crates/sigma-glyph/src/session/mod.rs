@@ -52,10 +52,10 @@ pub enum BodyCoding {
     /// time.
     Plain,
     /// Coded by one zstd stream per session end (RFC 8878), flushed at the end of every frame:
-    /// the codebook's sample is its dictionary and the session's own earlier bodies its window
-    /// (128 KiB). Nearly the bytes of [`BodyCoding::Modeled`] at a fraction of its time and
-    /// memory. Messages are repeats or coded frames, or full or delta frames when their body is
-    /// too short for zstd to shorten.
+    /// the codebook's zstd dictionary (or its sample) is its dictionary and the session's own
+    /// earlier bodies its window (64 KiB). Somewhat more bytes than [`BodyCoding::Modeled`] at a
+    /// fraction of its time and memory. Messages are repeats or coded frames, or full or delta
+    /// frames when their body is too short for zstd to shorten.
     #[default]
     Zstd,
 }
