@@ -19,9 +19,10 @@ use super::zstd;
 use super::{ContextConfig, SessionConfig, SessionError};
 use crate::{DecodeLimits, Error, Format, Limit, detect, v2};
 
-/// One decoded frame: where it was, how it was sent, and its tree.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Frame {
+/// One decoded frame: where it was, how it was sent, and its tree (`T`: the tree itself, or, in
+/// a [`FrameRef`], the decoder's, lent).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Frame<T = Tree> {
     /// The message's sequence number.
     pub seq: u64,
     /// How it was sent.
@@ -32,10 +33,10 @@ pub struct Frame {
     pub len: usize,
     /// Bytes of its body.
     pub body_len: usize,
-    /// For a coded frame, the length of the plain body the byte model decoded.
+    /// For a coded frame, the length of the plain body it decoded to.
     pub plain_len: Option<usize>,
     /// The tree.
-    pub tree: Tree,
+    pub tree: T,
 }
 
 /// The decoding end of a session. It owns its position in the stream: [`SessionDecoder::next_frame`]
@@ -69,25 +70,9 @@ pub struct SessionDecoder {
     spare: Tree,
 }
 
-/// One decoded frame, its tree borrowed from the decoder ([`SessionDecoder::next_frame_ref`]):
-/// what [`Frame`] holds, without a copy of the tree.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FrameRef<'d> {
-    /// The message's sequence number.
-    pub seq: u64,
-    /// How it was sent.
-    pub kind: FrameKind,
-    /// Offset of the frame in the stream.
-    pub offset: usize,
-    /// Bytes the frame took, its fields and CRC included.
-    pub len: usize,
-    /// Bytes of its body.
-    pub body_len: usize,
-    /// For a coded frame, the length of the plain body it decoded to.
-    pub plain_len: Option<usize>,
-    /// The tree, as the decoder holds it until the next frame.
-    pub tree: &'d Tree,
-}
+/// One decoded frame, its tree lent by the decoder until the next frame
+/// ([`SessionDecoder::next_frame_ref`]): a [`Frame`] without a copy of the tree.
+pub type FrameRef<'d> = Frame<&'d Tree>;
 
 impl FrameRef<'_> {
     /// The frame with a copy of its tree.

@@ -162,6 +162,9 @@ pub(crate) struct ValueModel {
     undo: Vec<(u64, Option<Span>)>,
     /// While the encoder tries a delta: the text's length when it began.
     trial: Option<usize>,
+    /// Bytes of `text` that spans point at (kept as they change, so a frame boundary need not
+    /// count them).
+    live: usize,
 }
 
 impl ValueModel {
@@ -194,6 +197,7 @@ impl ValueModel {
             }
         };
         self.text.push_str(value);
+        self.live = self.live + new.len - old.map_or(0, |old| old.len);
         if self.trial.is_some() {
             self.undo.push((context, old));
         }
@@ -210,10 +214,11 @@ impl ValueModel {
         let began = self.trial.take();
         if !keep {
             for (context, old) in self.undo.drain(..).rev() {
-                match old {
+                let undone = match old {
                     Some(span) => self.last.insert(context, span),
                     None => self.last.remove(&context),
                 };
+                self.live = self.live + old.map_or(0, |span| span.len) - undone.map_or(0, |span| span.len);
             }
             // The values learned in the trial were appended after this: no span points there now.
             if let Some(len) = began {
@@ -230,10 +235,15 @@ impl ValueModel {
         if self.last.len() > VALUE_MODEL_CAPACITY {
             self.last.clear();
             self.text.clear();
+            self.live = 0;
             return;
         }
-        let live: usize = self.last.values().map(|span| span.len).sum::<usize>();
-        if self.text.len() >= 64 << 10 && live * 2 < self.text.len() {
+        debug_assert_eq!(
+            self.live,
+            self.last.values().map(|span| span.len).sum::<usize>(),
+            "live bytes kept"
+        );
+        if self.text.len() >= 64 << 10 && self.live * 2 < self.text.len() {
             self.spare.clear();
             for span in self.last.values_mut() {
                 let Some(value) = self.text.get(span.start..span.start + span.len) else {
