@@ -36,7 +36,7 @@ pub struct Edit {
 /// Describes `tree` against `context`: greedily from the root, each subtree that occurs in
 /// context (and has at least the context's `min_subtree` nodes) becomes one reference; every
 /// other node is sent. How to send each sent node's value is the caller's choice (a session
-/// encoder predicts most values and looks up only the rest in [`Context::values`]).
+/// encoder predicts most values and looks up only the rest in its [`crate::ValueTable`]).
 pub fn describe(context: &Context, tree: &Tree) -> Edit {
     let mut values = Vec::new();
     value_hashes(tree, &mut values);
