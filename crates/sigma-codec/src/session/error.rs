@@ -171,7 +171,7 @@ pub enum SessionError {
         /// zstd's name for the error.
         reason: &'static str,
     },
-    /// A zstd-coded body whose bytes zstd did not all read (a block cut short).
+    /// A zstd-coded body that is not whole zstd blocks (a block or the frame header cut short).
     #[error("zstd-coded body: the bytes from byte {offset} on are not a whole zstd block")]
     ZstdUnread {
         /// Offset of the first byte not read.

@@ -1,9 +1,10 @@
 //! The zstd coding of session bodies ([`BodyCoding::Zstd`](super::BodyCoding::Zstd)): each end
 //! keeps one zstd stream (RFC 8878) for the whole session. The encoder compresses each frame's
 //! plain body and flushes, so the frame's bytes decode to exactly that body; the decoder feeds
-//! them to its stream. The codebook's sample is the stream's dictionary (raw content), and the
-//! session's own earlier bodies are its window, so text seen in training or in an earlier
-//! message costs a back-reference.
+//! them to its stream. The codebook's zstd dictionary (or, without one, its sample as raw
+//! content) is the stream's dictionary, and the session's own earlier bodies are its window, so
+//! text seen in training or in an earlier message costs a back-reference. docs/FORMAT.md
+//! ("zstd (coding 2)") specifies it.
 
 use zstd::zstd_safe::zstd_sys::ZSTD_EndDirective;
 use zstd::zstd_safe::{CCtx, CParameter, DCtx, DParameter, InBuffer, OutBuffer, get_error_name};
@@ -43,9 +44,9 @@ pub(crate) fn check_dictionary(dictionary: &[u8]) -> Result<(), &'static str> {
     if !dictionary.starts_with(&DICTIONARY_MAGIC) {
         return Err("it does not start with zstd's dictionary magic");
     }
-    let mut dctx = DCtx::create();
+    let mut dctx = DCtx::try_create().ok_or("out of memory")?;
     dctx.load_dictionary(dictionary).map_err(get_error_name)?;
-    let mut cctx = CCtx::create();
+    let mut cctx = CCtx::try_create().ok_or("out of memory")?;
     cctx.set_parameter(CParameter::CompressionLevel(LEVEL)).map_err(get_error_name)?;
     cctx.load_dictionary(dictionary).map_err(get_error_name)?;
     // Loading is lazy on the compressing end: compress nothing to make it read the tables.
@@ -86,12 +87,64 @@ pub(crate) enum Fault {
     Zstd(&'static str),
     /// The bytes decode to more than the limit allows.
     TooLong,
-    /// zstd left bytes unread from this offset in the body on (a cut-short block).
+    /// The body is not whole blocks: the block (or frame header) at this offset in the body is
+    /// cut short, or zstd left bytes unread from here on.
     Unread { at: usize },
     /// The bytes ended zstd's frame, which a session never does.
     FrameEnded,
     /// The first coded body does not start a zstd frame.
     NotAFrame,
+}
+
+/// Checks that `coded` is whole zstd blocks (RFC 8878 §3.1.1.2), none marked last, preceded by
+/// a zstd frame header (§3.1.1.1) if it is the session's `first` coded body.
+fn whole_blocks(coded: &[u8], first: bool) -> Result<(), Fault> {
+    let mut at = 0;
+    if first {
+        if !coded.starts_with(&FRAME_MAGIC) {
+            return Err(Fault::NotAFrame);
+        }
+        let descriptor = *coded.get(FRAME_MAGIC.len()).ok_or(Fault::Unread { at: coded.len() })?;
+        let single_segment = descriptor & 0x20 != 0;
+        let dictionary_id = match descriptor & 3 {
+            0 => 0,
+            1 => 1,
+            2 => 2,
+            _ => 4,
+        };
+        let content_size = match (descriptor >> 6, single_segment) {
+            (0, false) => 0,
+            (0, true) => 1,
+            (1, _) => 2,
+            (2, _) => 4,
+            _ => 8,
+        };
+        at = FRAME_MAGIC.len() + 1 + usize::from(!single_segment) + dictionary_id + content_size;
+    }
+    while at < coded.len() {
+        let Some(&[b0, b1, b2]) = coded.get(at..at + 3) else {
+            return Err(Fault::Unread { at });
+        };
+        let header = u32::from(b0) | u32::from(b1) << 8 | u32::from(b2) << 16;
+        if header & 1 == 1 {
+            return Err(Fault::FrameEnded);
+        }
+        let content = match (header >> 1) & 3 {
+            // Raw and compressed blocks hold their size in bytes, RLE blocks one byte.
+            0 | 2 => (header >> 3) as usize,
+            1 => 1,
+            _ => return Err(Fault::Zstd("reserved block type")),
+        };
+        let end = at + 3 + content;
+        if end > coded.len() {
+            return Err(Fault::Unread { at });
+        }
+        at = end;
+    }
+    if at != coded.len() {
+        return Err(Fault::Unread { at: coded.len() });
+    }
+    Ok(())
 }
 
 /// An encoding end's zstd stream.
@@ -194,14 +247,12 @@ impl Decoder {
     /// `plain` grows as bytes arrive, so bytes that would decode to more than `max` allocate
     /// no more than `max` and a byte.
     pub(crate) fn decode(&mut self, coded: &[u8], max: usize, plain: &mut Vec<u8>) -> Result<(), Fault> {
-        if !self.started {
-            // The session's zstd frame starts with the first coded body: nothing else (a
-            // skippable frame, a legacy format) may stand there.
-            if !coded.starts_with(&FRAME_MAGIC) {
-                return Err(Fault::NotAFrame);
-            }
-            self.started = true;
-        }
+        // The session's zstd frame starts with the first coded body: nothing else (a skippable
+        // frame, a legacy format) may stand there. Every body is then whole blocks, none the
+        // frame's last, checked before zstd sees them (so that zstd never holds part of a block
+        // over to the next frame).
+        whole_blocks(coded, !self.started)?;
+        self.started = true;
         // One byte more than allowed: a body that decodes longer shows itself there.
         let room = max.saturating_add(1);
         plain.clear();

@@ -126,31 +126,34 @@ fn damage_is_an_error_naming_the_frame() {
 #[test]
 fn forged_coded_frames_never_panic_and_end_the_session() {
     let trees = Stream::CitmPerformances.trees();
-    let stream = encode_stream(&trees[..6], SessionConfig::default()).unwrap();
-    let frames = decode_stream(&stream, DecodeLimits::DEFAULT).unwrap();
-    assert!(frames.iter().all(|f| f.kind == FrameKind::Coded || f.kind == FrameKind::Repeat));
-    // Frame 1's body (after seq, kind and body length), up to its CRC.
-    let (start, end) = (frames[1].offset, frames[1].offset + frames[1].len);
-    let body_at = end - 4 - frames[1].body_len;
-    let mut failures = 0;
-    for bit in (body_at * 8..(end - 4) * 8).step_by(3) {
-        let mut forged = stream.clone();
-        forged[bit / 8] ^= 1 << (bit % 8);
-        fix_crc32c(&mut forged, start, end);
-        let mut decoder = SessionDecoder::new(&forged, DecodeLimits::DEFAULT, None).unwrap();
-        decoder.next_frame(&forged).unwrap().unwrap();
-        if decoder.next_frame(&forged).unwrap().is_ok() {
-            continue;
+    for coding in [BodyCoding::Zstd, BodyCoding::Modeled] {
+        let config = SessionConfig { coding, ..SessionConfig::default() };
+        let stream = encode_stream(&trees[..6], config).unwrap();
+        let frames = decode_stream(&stream, DecodeLimits::DEFAULT).unwrap();
+        assert!(frames.iter().all(|f| f.kind == FrameKind::Coded || f.kind == FrameKind::Repeat));
+        // Frame 1's body (after seq, kind and body length), up to its CRC.
+        let (start, end) = (frames[1].offset, frames[1].offset + frames[1].len);
+        let body_at = end - 4 - frames[1].body_len;
+        let mut failures = 0;
+        for bit in (body_at * 8..(end - 4) * 8).step_by(3) {
+            let mut forged = stream.clone();
+            forged[bit / 8] ^= 1 << (bit % 8);
+            fix_crc32c(&mut forged, start, end);
+            let mut decoder = SessionDecoder::new(&forged, DecodeLimits::DEFAULT, None).unwrap();
+            decoder.next_frame(&forged).unwrap().unwrap();
+            if decoder.next_frame(&forged).unwrap().is_ok() {
+                continue;
+            }
+            failures += 1;
+            let again = decoder.next_frame(&forged).unwrap().unwrap_err();
+            let Error::Frame { source, .. } = again else { panic!("{again}") };
+            assert_eq!(
+                *source,
+                Error::Session(SessionError::EarlierFrameFailed { offset: start, failed_at: start })
+            );
         }
-        failures += 1;
-        let again = decoder.next_frame(&forged).unwrap().unwrap_err();
-        let Error::Frame { source, .. } = again else { panic!("{again}") };
-        assert_eq!(
-            *source,
-            Error::Session(SessionError::EarlierFrameFailed { offset: start, failed_at: start })
-        );
+        assert!(failures > 0, "{}: some forged bodies must fail to decode", coding.name());
     }
-    assert!(failures > 0, "some forged bodies must fail to decode");
 }
 
 /// A frame refused before its body was applied (here: not all there yet) changes nothing: given
@@ -262,10 +265,10 @@ fn the_codebook_sample_primes_the_byte_model() {
 fn a_frame_kind_the_header_does_not_allow_is_an_error() {
     let trees = Stream::CitmPerformances.trees();
     let plain_stream = encode_stream(&trees[..4], plain()).unwrap();
-    let modeled_stream = encode_stream(&trees[..4], SessionConfig::default()).unwrap();
+    let coded_stream = encode_stream(&trees[..4], SessionConfig::default()).unwrap();
     // Swap the header's coding byte (after the three one-byte varints of the default config,
     // which take 1, 3 and 1 bytes) and fix the header's CRC: the frames no longer fit it.
-    for (stream, coding) in [(&plain_stream, BodyCoding::Modeled), (&modeled_stream, BodyCoding::Plain)] {
+    for (stream, coding) in [(&plain_stream, BodyCoding::Modeled), (&coded_stream, BodyCoding::Plain)] {
         let mut bytes = stream.clone();
         let at = 1 + 1 + 3 + 1;
         assert_ne!(bytes[at], coding.byte(), "the coding byte is where the format says");
@@ -353,4 +356,70 @@ fn configurations_decoders_refuse_are_refused_when_encoding() {
     };
     let trees = Stream::CitmPerformances.trees();
     round_trip_with(&trees[..10], edge);
+}
+
+/// A zstd stream's coded bodies are one zstd frame, begun by the first and never ended, with a
+/// window of at most 64 KiB: a first body that is no zstd frame, a whole zstd frame in one body,
+/// a frame asking for a larger window, bytes zstd leaves unread, and a body decoding to more than
+/// `max_bytes` are each refused with their own error at the body's offset, never a wrong tree.
+#[test]
+fn zstd_bodies_outside_the_format_are_refused() {
+    use sigma_glyph::session::{Header, write_frame, write_header};
+    use zstd::zstd_safe::zstd_sys::ZSTD_EndDirective;
+    use zstd::zstd_safe::{CCtx, CParameter, InBuffer, OutBuffer};
+    let tree =
+        Tree::from_json_document(r#"{"id":1,"text":"a body long enough to be coded by zstd"}"#).unwrap();
+    let config = SessionConfig { coding: BodyCoding::Plain, ..SessionConfig::default() };
+    let plain_stream = encode_stream(std::slice::from_ref(&tree), config).unwrap();
+    let frames = decode_stream(&plain_stream, DecodeLimits::DEFAULT).unwrap();
+    let body =
+        &plain_stream[frames[0].offset + frames[0].len - 4 - frames[0].body_len..][..frames[0].body_len];
+    // A stream of one coded frame whose body is `coded`.
+    let stream_of = |coded: &[u8]| {
+        let mut out = Vec::new();
+        let header =
+            Header { window: 16, values: 65_536, min_subtree: 2, coding: BodyCoding::Zstd, codebook: 0 };
+        write_header(&header, &mut out);
+        let body_offset = out.len() + 3;
+        write_frame(0, FrameKind::Coded, coded, &mut out);
+        (out, body_offset)
+    };
+    let compress = |window_log: u32, end: ZSTD_EndDirective, input: &[u8]| {
+        let mut cctx = CCtx::create();
+        cctx.set_parameter(CParameter::WindowLog(window_log)).unwrap();
+        let mut out = Vec::with_capacity(1024 + input.len());
+        let mut output = OutBuffer::around(&mut out);
+        let mut input = InBuffer::around(input);
+        while cctx.compress_stream2(&mut output, &mut input, end).unwrap() > 0 {}
+        out
+    };
+    let refusal = |coded: &[u8], limits: DecodeLimits| {
+        let (stream, body_offset) = stream_of(coded);
+        let err = decode_stream(&stream, limits).unwrap_err();
+        let Error::Frame { seq: 0, source, .. } = err else { panic!("{err}") };
+        (*source, body_offset)
+    };
+    // What an encoder writes decodes.
+    let good = compress(16, ZSTD_EndDirective::ZSTD_e_flush, body);
+    let (stream, _) = stream_of(&good);
+    assert_eq!(decode_stream(&stream, DecodeLimits::DEFAULT).unwrap()[0].tree, tree);
+    // No zstd frame first.
+    let (error, at) = refusal(body, DecodeLimits::DEFAULT);
+    assert_eq!(error, Error::Session(SessionError::ZstdNotAFrame { offset: at }));
+    // A whole zstd frame, ended.
+    let (error, at) = refusal(&compress(16, ZSTD_EndDirective::ZSTD_e_end, body), DecodeLimits::DEFAULT);
+    assert_eq!(error, Error::Session(SessionError::ZstdFrameEnded { offset: at }));
+    // A 128 KiB window.
+    let (error, at) = refusal(&compress(17, ZSTD_EndDirective::ZSTD_e_flush, body), DecodeLimits::DEFAULT);
+    assert!(matches!(error, Error::Session(SessionError::Zstd { offset, .. }) if offset == at), "{error}");
+    // Cut short inside its last block: zstd reads what it can and leaves the rest.
+    let (error, _) = refusal(&good[..good.len() - 1], DecodeLimits::DEFAULT);
+    assert!(matches!(error, Error::Session(SessionError::ZstdUnread { .. })), "{error}");
+    // A body longer than the limit allows: 10,000 bytes in a few dozen, against a limit of 1,000.
+    let long = compress(16, ZSTD_EndDirective::ZSTD_e_flush, &[b'a'; 10_000]);
+    let (error, _) = refusal(&long, DecodeLimits { max_bytes: 1_000, ..DecodeLimits::DEFAULT });
+    assert!(
+        matches!(error, Error::LimitExceeded { limit: sigma_codec::Limit::Bytes, max: 1_000, .. }),
+        "{error}"
+    );
 }
