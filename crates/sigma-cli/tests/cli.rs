@@ -277,7 +277,7 @@ fn stream_round_trips_json_lines() {
     let lines = "{\"a\":1,\"b\":[true,null]}\n{\"a\":2,\"b\":[true,null]}\n\n{\"a\":1,\"b\":[true,null]}\n";
     let encoded = sigma(&["stream", "encode"], lines.as_bytes());
     assert!(encoded.status.success(), "{}", String::from_utf8_lossy(&encoded.stderr));
-    assert_eq!(encoded.stdout[0], 0xB1);
+    assert_eq!(encoded.stdout[0], 0xB2);
     assert_eq!(
         sigma(&["stream", "encode"], lines.as_bytes()).stdout,
         encoded.stdout,
@@ -310,7 +310,7 @@ fn stream_context_options() {
 #[test]
 fn inspect_a_session_stream() {
     let lines = "{\"a\":1,\"b\":[true,null]}\n{\"a\":2,\"b\":[true,null]}\n{\"a\":1,\"b\":[true,null]}\n";
-    for coding in ["modeled", "plain"] {
+    for coding in ["zstd", "modeled", "plain"] {
         let encoded = sigma(&["stream", "encode", "--coding", coding], lines.as_bytes());
         assert!(encoded.status.success(), "{}", String::from_utf8_lossy(&encoded.stderr));
         let output = sigma(&["inspect"], &encoded.stdout);

@@ -19,18 +19,18 @@ pub enum Error {
     #[error(transparent)]
     Tree(#[from] sigma_tree::Error),
     /// The first byte is neither a v1 header (0x40–0x7F), a v2 format byte (0xA0–0xAF) nor a
-    /// session stream's (0xB1).
+    /// session stream's (0xB2).
     #[error(
-        "unknown format at byte 0: first byte {byte:#04x} is neither v1 (0x40-0x7f), v2 (0xa0-0xaf) nor a session stream (0xb1)"
+        "unknown format at byte 0: first byte {byte:#04x} is neither v1 (0x40-0x7f), v2 (0xa0-0xaf) nor a session stream (0xb2)"
     )]
     UnknownFormat {
         /// The first byte.
         byte: u8,
     },
-    /// A session stream (first byte 0xB1) where one tree's message was expected, or asked for:
+    /// A session stream (first byte 0xB2) where one tree's message was expected, or asked for:
     /// a session stream holds many trees, and `sigma_codec::session` reads and writes it.
     #[error(
-        "a session stream (first byte 0xb1) holds many trees: use the session decoder and encoder (`sigma stream decode`, `sigma stream encode`)"
+        "a session stream (first byte 0xb2) holds many trees: use the session decoder and encoder (`sigma stream decode`, `sigma stream encode`)"
     )]
     SessionStream,
     /// Empty input.

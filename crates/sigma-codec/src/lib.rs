@@ -63,7 +63,7 @@ pub enum Format {
     V1,
     /// Ours, one tree: the first byte is 0xA0–0xAF.
     V2,
-    /// A session stream, many trees ([`session`]): the first byte is 0xB1.
+    /// A session stream, many trees ([`session`]): the first byte is 0xB2.
     Session,
 }
 
@@ -85,6 +85,9 @@ pub fn detect(bytes: &[u8]) -> Result<Format, Error> {
         Some(byte) if byte >> 6 == sigma_glyph::v1::VERSION => Ok(Format::V1),
         Some(byte) if byte & 0xF0 == sigma_glyph::v2::FORMAT_BYTE => Ok(Format::V2),
         Some(session::STREAM_BYTE) => Ok(Format::Session),
+        Some(byte @ sigma_glyph::session::RETIRED_STREAM_BYTE) => {
+            Err(sigma_glyph::Error::RetiredSessionFormat { offset: 0, byte }.into())
+        }
         Some(byte) => Err(Error::UnknownFormat { byte }),
     }
 }

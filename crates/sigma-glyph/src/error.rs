@@ -228,6 +228,16 @@ pub enum Error {
         /// The version this reader handles.
         expected: u8,
     },
+    /// A session stream of the format earlier versions wrote (first byte 0xB1).
+    #[error(
+        "session stream of an earlier format at byte {offset} (first byte {byte:#04x}): its value references mean other values today; encode the messages again"
+    )]
+    RetiredSessionFormat {
+        /// Offset of the format byte.
+        offset: usize,
+        /// The byte found.
+        byte: u8,
+    },
     /// A context id that does not fit the header's field.
     #[error("context id {context_id} does not fit format v1's 12-bit field (at most {limit})")]
     ContextIdTooLarge {
@@ -262,7 +272,8 @@ impl Error {
             | Error::ReservedBits { offset, .. }
             | Error::ExtraBytes { offset, .. }
             | Error::BadMagic { offset, .. }
-            | Error::RetiredCodebookVersion { offset, .. } => Some(offset),
+            | Error::RetiredCodebookVersion { offset, .. }
+            | Error::RetiredSessionFormat { offset, .. } => Some(offset),
             Error::TooManyGlyphs { .. }
             | Error::PayloadTooLong { .. }
             | Error::SizeMismatch { .. }

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! stream  = header frame*
-//! header  = 0xB1 | window (varint) | values (varint) | min-subtree (varint)
+//! header  = 0xB2 | window (varint) | values (varint) | min-subtree (varint)
 //!           | coding (1 byte: 0 plain, 1 modeled, 2 zstd) | codebook hash (8 bytes BE; 0: none)
 //!           | CRC-32C of the header (u32 BE)
 //! frame   = seq (varint) | kind (1 byte) | body length (varint) | body | CRC-32C of the frame
@@ -30,7 +30,11 @@ pub use reader::{CodedBody, DeltaReader, HoleKinds, RawFrame, read_frame, read_h
 pub use writer::{DeltaWriter, HoleKindsAt, write_coded_len, write_frame, write_header};
 
 /// The first byte of a session stream (v1's are 0x40–0x7F, v2's 0xA0–0xAF).
-pub const STREAM_BYTE: u8 = 0xB1;
+pub const STREAM_BYTE: u8 = 0xB2;
+/// The first byte of the session streams of earlier versions of this crate, refused: their value
+/// table learned every value of every tree, so their back-references would name other values
+/// under today's rule.
+pub const RETIRED_STREAM_BYTE: u8 = 0xB1;
 /// CRC size after the header and after each frame: a big-endian CRC-32C.
 pub const CRC_LEN: usize = 4;
 /// The header's codebook hash: a big-endian `u64`, just before the header's CRC.

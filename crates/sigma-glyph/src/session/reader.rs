@@ -3,7 +3,7 @@
 use super::{
     BodyCoding, CRC_LEN, FrameKind, Header, MAX_VALUES, MAX_WINDOW, OP_HAS_CHILDREN, OP_KIND_MASK, OP_LAST,
     OP_NODE, OP_PATTERN, OP_PRIMITIVE_LITERAL, OP_PRIMITIVE_MASK, OP_SUBTREE, OP_VALUE_SHIFT, Op,
-    PrimitiveCode, STREAM_BYTE, Value, ValueKind,
+    PrimitiveCode, RETIRED_STREAM_BYTE, STREAM_BYTE, Value, ValueKind,
 };
 use crate::Error;
 use crate::cursor::{Cursor, in_range};
@@ -14,11 +14,14 @@ use crate::v2::crc32c;
 pub fn read_header(stream: &[u8]) -> Result<(Header, usize), Error> {
     let mut cursor = Cursor::new(stream, 0);
     let first = cursor.byte()?;
+    if first == RETIRED_STREAM_BYTE {
+        return Err(Error::RetiredSessionFormat { offset: 0, byte: first });
+    }
     if first != STREAM_BYTE {
         return Err(Error::BadFormatByte {
             offset: 0,
             byte: first,
-            expected: "a session stream byte (0xb1)",
+            expected: "a session stream byte (0xb2)",
         });
     }
     let window_at = cursor.offset();

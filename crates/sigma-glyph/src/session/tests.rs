@@ -20,7 +20,7 @@ const HEADER: Header = Header {
 
 fn header_bytes() -> Vec<u8> {
     with_crc(vec![
-        0xB1, // stream byte
+        0xB2, // stream byte
         0x10, // window 16
         0x80, 0x80, 0x04, // values 65,536
         0x02, // min subtree 2
@@ -42,7 +42,7 @@ fn the_header_is_written_and_read_field_by_field() {
 fn header_errors_name_their_offsets() {
     assert_eq!(
         read_header(&[0xA0]),
-        Err(Error::BadFormatByte { offset: 0, byte: 0xA0, expected: "a session stream byte (0xb1)" })
+        Err(Error::BadFormatByte { offset: 0, byte: 0xA0, expected: "a session stream byte (0xb2)" })
     );
     let bytes = header_bytes();
     for len in 0..bytes.len() {
@@ -52,17 +52,22 @@ fn header_errors_name_their_offsets() {
     damaged[3] ^= 0x01;
     assert!(matches!(read_header(&damaged), Err(Error::ChecksumMismatch { offset: 15, .. })));
     // Fields are range-checked once the CRC holds.
-    let big_window = with_crc(vec![0xB1, 0x81, 0x80, 0x04, 0x00, 0x02, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // The session streams of earlier versions: refused by name, not as an unknown byte.
+    assert_eq!(
+        read_header(&with_crc(vec![0xB1, 0x10, 0x80, 0x80, 0x04, 0x02, 0x00, 0, 0, 0, 0, 0, 0, 0, 0])),
+        Err(Error::RetiredSessionFormat { offset: 0, byte: 0xB1 })
+    );
+    let big_window = with_crc(vec![0xB2, 0x81, 0x80, 0x04, 0x00, 0x02, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
     assert_eq!(
         read_header(&big_window),
         Err(Error::FieldOutOfRange { offset: 1, field: "window", found: 65_537, min: 0, max: 65_536 })
     );
-    let bad_coding = with_crc(vec![0xB1, 0x10, 0x00, 0x02, 0x07, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let bad_coding = with_crc(vec![0xB2, 0x10, 0x00, 0x02, 0x07, 0, 0, 0, 0, 0, 0, 0, 0]);
     assert!(matches!(
         read_header(&bad_coding),
         Err(Error::UnknownKind { offset: 4, field: "body coding", found: 7, .. })
     ));
-    let overlong = with_crc(vec![0xB1, 0x90, 0x00, 0x00, 0x02, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let overlong = with_crc(vec![0xB2, 0x90, 0x00, 0x00, 0x02, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
     assert_eq!(read_header(&overlong), Err(Error::NonCanonicalVarint { offset: 1 }));
 }
 
