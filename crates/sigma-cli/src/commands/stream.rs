@@ -19,7 +19,7 @@ pub(crate) struct EncodeArgs {
     #[command(flatten)]
     codebook: CodebookFile,
     /// How frame bodies are sent: through the session's zstd stream (fast and small), its byte
-    /// model (`modeled` or `max`: smallest, about ten times slower), or plain (largest). The
+    /// model (`modeled` or `max`: smallest, 1.5 to 19 times slower), or plain (largest). The
     /// stream header records it.
     #[arg(long, value_enum, default_value_t = CodingArg::Zstd)]
     coding: CodingArg,

@@ -14,7 +14,7 @@ use sigma_tree::{BuilderStack, Tree, TreeBuilder};
 
 use super::codebook::{Codebook, PatternValue};
 use super::predict::{Parent, PatternStack, canonical_int, node_key, unzigzag, walk_pattern};
-use super::state::{Coder, Sent, SessionState};
+use super::state::{Coder, Sent, SessionState, decoder_memory};
 use super::zstd;
 use super::{ContextConfig, SessionConfig, SessionError};
 use crate::{DecodeLimits, Error, Format, Limit, detect, v2};
@@ -119,11 +119,7 @@ impl SessionDecoder {
         let config = SessionConfig { context, coding: header.coding };
         // The coding byte sits just before the codebook hash.
         let coding_offset = offset - 1;
-        limits.check(
-            Limit::SessionMemory,
-            Coder::<zstd::Decoder>::decoder_memory(header.coding),
-            coding_offset,
-        )?;
+        limits.check(Limit::SessionMemory, decoder_memory(header.coding), coding_offset)?;
         let state = SessionState::new(config, codebook);
         if let Coder::Broken(reason) = state.coder {
             return Err(SessionError::Zstd { offset: coding_offset, reason }.into());
@@ -154,7 +150,7 @@ impl SessionDecoder {
         self.state.codebook.as_deref()
     }
 
-    /// Bytes the session's body coder holds now: its zstd stream (at most 400 KiB), its byte
+    /// Bytes the session's body coder holds now: its zstd stream (at most 448 KiB), its byte
     /// model (2 MiB), or nothing for a plain stream; what
     /// [`DecodeLimits::max_session_memory`] bounds. The context of recent trees comes on top.
     pub fn coder_memory(&self) -> usize {
@@ -203,15 +199,15 @@ impl SessionDecoder {
         let in_frame = |error: Error| Error::Frame { seq: expected, offset, source: Box::new(error) };
         let frame = read_frame(stream, offset).map_err(|e| in_frame(e.into()))?;
         let mut tree = std::mem::take(&mut self.spare);
-        self.state.literals.clear();
+        self.state.learned.clear();
         let plain_len = self.decode_body(&frame, expected, &mut tree).map_err(in_frame)?;
         let sent = match frame.kind {
             FrameKind::Repeat => Sent::Nothing,
             FrameKind::Full => Sent::Every(None),
-            FrameKind::Delta => Sent::Literals,
+            FrameKind::Delta => Sent::Learned,
             // A coded body is a delta or a full message.
             FrameKind::Coded if plain_body_is_v2(&self.plain) => Sent::Every(None),
-            FrameKind::Coded => Sent::Literals,
+            FrameKind::Coded => Sent::Learned,
         };
         if let Some((evicted, _)) = self.state.end_frame(tree, Vec::new(), sent) {
             self.spare = evicted;
@@ -286,8 +282,10 @@ impl SessionDecoder {
         Ok(None)
     }
 
-    /// Decodes a coded body: the plain body's length, then the plain body through the model.
-    /// Offsets of errors inside the plain body count decoded bytes from the body's start.
+    /// Decodes a coded body (in a modeled stream the plain body's length, then the plain body
+    /// through the byte model; in a zstd stream the zstd stream's bytes) into `plain`, then the
+    /// plain body into `tree`. Offsets of errors inside the plain body count decoded bytes from
+    /// the body's start.
     fn decode_coded(
         &mut self,
         frame: &RawFrame<'_>,
@@ -313,6 +311,7 @@ impl SessionDecoder {
             }
             Coder::Zstd(zstd) => {
                 let offset = frame.body_offset;
+                // A limit past the address space is no limit.
                 let max = usize::try_from(self.limits.max_bytes).unwrap_or(usize::MAX);
                 zstd.decode(frame.body, max, plain).map_err(|fault| -> Error {
                     match fault {
@@ -330,7 +329,10 @@ impl SessionDecoder {
                 })?;
             }
             // `new` refused a broken coder.
-            Coder::Broken(reason) => return Err(SessionError::Zstd { offset: frame.offset, reason }.into()),
+            Coder::Broken(reason) => {
+                debug_assert!(false, "a decoder never keeps a broken coder");
+                return Err(SessionError::Zstd { offset: frame.offset, reason }.into());
+            }
             // `is_used_with` let no coded frame into a plain stream.
             Coder::Plain => {
                 debug_assert!(false, "a plain stream has no coded frames");
@@ -471,7 +473,7 @@ impl SessionDecoder {
                 PatternValue::None => (None, None),
                 PatternValue::Fixed(v) => {
                     let hash = pattern.fixed_hash(offset);
-                    self.state.literals.push((builder.node_count(), hash));
+                    self.state.learned.push((builder.node_count(), hash));
                     (Some(&**v), Some(hash))
                 }
                 PatternValue::Hole => {
@@ -501,8 +503,8 @@ impl SessionDecoder {
 
     /// Reads a value sent as `kind` in `context` into `self.value` (cleared first; reused, so no
     /// allocation per value), for node `index` of the tree being built. Returns the value's hash,
-    /// or `None` if there is no value; the value is noted for the value table, which learns every
-    /// value a frame sends.
+    /// or `None` if there is no value; a value the value table could not know (a literal, an
+    /// integer difference) is noted for it to learn.
     fn read_value(
         &mut self,
         reader: &mut DeltaReader<'_>,
@@ -514,16 +516,17 @@ impl SessionDecoder {
         use std::fmt::Write as _;
         self.value.clear();
         let prediction = self.state.values.predict(context);
-        match reader.value(kind)? {
+        let new_to_the_table = match reader.value(kind)? {
             Value::None => return Ok(None),
+            // Seen in this place before, so sent before.
             Value::Predicted => {
                 self.value.push_str(prediction.ok_or(SessionError::NoPrediction { offset: op_at })?);
-                // Seen in this place before, so sent before: nothing to learn.
-                return Ok(Some(hash_bytes(self.value.as_bytes())));
+                false
             }
             Value::Literal(text) => {
                 self.limits.check(Limit::ValueBytes, text.len() as u64, op_at)?;
                 self.value.push_str(text);
+                true
             }
             Value::Varint(n) if n & 1 == 1 => {
                 let base = prediction
@@ -535,7 +538,9 @@ impl SessionDecoder {
                 // Writing an integer into a String cannot fail.
                 let written = write!(self.value, "{value}");
                 debug_assert!(written.is_ok());
+                true
             }
+            // In the table already.
             Value::Varint(n) => {
                 let distance = n >> 1;
                 let value = self
@@ -544,12 +549,13 @@ impl SessionDecoder {
                     .at_distance(distance)
                     .ok_or(SessionError::ValueOutsideTable { offset: op_at, distance })?;
                 self.value.push_str(value);
-                // The table holds it: nothing to learn.
-                return Ok(Some(hash_bytes(self.value.as_bytes())));
+                false
             }
-        }
+        };
         let hash = hash_bytes(self.value.as_bytes());
-        self.state.literals.push((index, hash));
+        if new_to_the_table {
+            self.state.learned.push((index, hash));
+        }
         Ok(Some(hash))
     }
 }

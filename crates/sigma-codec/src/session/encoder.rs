@@ -102,7 +102,7 @@ impl SessionEncoder {
             shape_hashes_with(tree, &self.value_hashes, &mut self.shapes, &mut self.stack);
         }
         self.body.clear();
-        self.state.literals.clear();
+        self.state.learned.clear();
         let (kind, sent) = if let Some(earlier) = self.edit.repeat_of {
             varint::write(&mut self.body, seq - 1 - earlier);
             (FrameKind::Repeat, Sent::Nothing)
@@ -118,10 +118,10 @@ impl SessionEncoder {
             self.state.end_trial(!use_full);
             if use_full {
                 self.body.clear();
-                self.state.literals.clear();
+                self.state.learned.clear();
                 self.v2.encode_into(tree, &mut self.body)?;
             }
-            let sent = if use_full { Sent::Every(Some(&self.value_hashes)) } else { Sent::Literals };
+            let sent = if use_full { Sent::Every(Some(&self.value_hashes)) } else { Sent::Learned };
             let kind = match &mut self.state.coder {
                 // Coded: the plain body (a delta, or a v2 message, whose first byte no delta op
                 // starts with) through the model or zstd stream, which learns it as the
@@ -165,7 +165,7 @@ impl SessionEncoder {
         Ok(kind)
     }
 
-    /// Bytes the session's body coder holds now: its zstd stream (about 0.6 MiB), its byte
+    /// Bytes the session's body coder holds now: its zstd stream (0.7–1.0 MB), its byte
     /// model (2 MiB), or nothing for a plain session. The context of recent trees comes on top.
     pub fn coder_memory(&self) -> usize {
         self.state.coder.memory()
@@ -179,7 +179,7 @@ impl SessionEncoder {
 
     /// How to send the value of node `index` (`value`, whose hash is `hash`) in `context`:
     /// predicted, a back-reference or integer difference, or the bytes, whichever is smallest.
-    /// The value is noted for the value table, which learns every value a frame sends.
+    /// A value the table does not hold (and the prediction is not) is noted for it to learn.
     fn value_code<'v>(
         state: &mut SessionState<zstd::Encoder>,
         context: u64,
@@ -194,7 +194,7 @@ impl SessionEncoder {
         let reference = state.table.distance_hashed(value, hash).map(|d| d << 1);
         // A value the table holds needs no learning (the decoder's is the same table).
         if reference.is_none() {
-            state.literals.push((index, hash));
+            state.learned.push((index, hash));
         }
         // An integer near the predicted integer: send the difference.
         let numeric = match (prediction.and_then(canonical_int), canonical_int(value)) {
@@ -243,7 +243,7 @@ impl SessionEncoder {
             let end = index + size;
             let last = *parent_end == end;
             let id = node.primitive().id();
-            let hash = self.value_hashes.get(index).copied().unwrap_or(0);
+            let hash = value_hash(&self.value_hashes, index);
             let key = node_key(id, node.has_value().then_some(hash));
             let pattern = match (op, &codebook) {
                 (EditOp::Node { .. }, Some(codebook)) if size >= MIN_PATTERN_NODES => self
@@ -297,6 +297,13 @@ impl SessionEncoder {
     }
 }
 
+/// The hash of node `index`'s value, from the tree's value hashes (0 for a node without one).
+fn value_hash(value_hashes: &[u64], index: usize) -> u64 {
+    let hash = value_hashes.get(index).copied();
+    debug_assert!(hash.is_some(), "one value hash per node of the tree");
+    hash.unwrap_or(0)
+}
+
 /// Where a pattern is used: the tree, the root of the subtree that fits it, and the tree's
 /// value hashes.
 #[derive(Clone, Copy)]
@@ -326,7 +333,7 @@ fn write_pattern(
         let (node, pattern_node) = nodes.next().ok_or(())?;
         let value = node.value();
         let index = at.root + offset;
-        let hash = at.value_hashes.get(index).copied().unwrap_or(0);
+        let hash = value_hash(at.value_hashes, index);
         if let (PatternValue::Hole, Some(v)) = (&pattern_node.value, value) {
             let code = SessionEncoder::value_code(state, context, index, v, hash);
             writer.set_hole_kind(kinds, holes.len(), code.kind());
@@ -341,7 +348,7 @@ fn write_pattern(
         }
         if let Some(v) = value {
             if let PatternValue::Fixed(_) = pattern_node.value {
-                state.literals.push((index, hash));
+                state.learned.push((index, hash));
             }
             state.values.learn(context, v);
         }

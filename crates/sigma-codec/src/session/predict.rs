@@ -238,12 +238,13 @@ impl ValueModel {
             self.live = 0;
             return;
         }
-        debug_assert_eq!(
-            self.live,
-            self.last.values().map(|span| span.len).sum::<usize>(),
-            "live bytes kept"
-        );
         if self.text.len() >= 64 << 10 && self.live * 2 < self.text.len() {
+            // Checked only here, where the walk below costs as much.
+            debug_assert_eq!(
+                self.live,
+                self.last.values().map(|span| span.len).sum::<usize>(),
+                "live bytes kept"
+            );
             self.spare.clear();
             for span in self.last.values_mut() {
                 let Some(value) = self.text.get(span.start..span.start + span.len) else {

@@ -28,7 +28,7 @@ pub(crate) enum End {
 pub(crate) struct SessionState<Z> {
     pub(crate) config: SessionConfig,
     pub(crate) codebook: Option<Arc<Codebook>>,
-    /// The last `window` trees and the values seen.
+    /// The last `window` trees.
     pub(crate) context: Context,
     /// Each parent primitive's recent child primitives.
     pub(crate) primitives: PrimitiveModel,
@@ -36,10 +36,11 @@ pub(crate) struct SessionState<Z> {
     pub(crate) values: ValueModel,
     /// The values sent so far, numbered for back-references.
     pub(crate) table: ValueTable,
-    /// The values the current frame sent (in node ops and pattern nodes, whatever their kind):
-    /// their node's index in its tree and their hash, in the order sent (scratch). Values sent
-    /// as back-references are left out: the table holds them already.
-    pub(crate) literals: Vec<(usize, u64)>,
+    /// The values the current frame teaches the value table: those sent as literals or integer
+    /// differences and the fixed values of its patterns (a predicted value or a back-reference
+    /// is known already), as their node's index in the tree and their hash, in op order
+    /// (scratch).
+    pub(crate) learned: Vec<(usize, u64)>,
     /// What codes the bodies of coded frames.
     pub(crate) coder: Coder<Z>,
 }
@@ -87,17 +88,17 @@ pub(crate) enum Coder<Z> {
     Broken(&'static str),
 }
 
-impl<Z: ZstdEnd> Coder<Z> {
-    /// The memory a decoding end of a stream with `coding` holds for it, at most: what
-    /// [`crate::DecodeLimits::max_session_memory`] is checked against before it is allocated.
-    pub(crate) fn decoder_memory(coding: BodyCoding) -> u64 {
-        match coding {
-            BodyCoding::Plain => 0,
-            BodyCoding::Modeled => Model::MEMORY as u64,
-            BodyCoding::Zstd => zstd::DECODER_MEMORY,
-        }
+/// The memory a decoding end of a stream with `coding` holds for its body coder, at most: what
+/// [`crate::DecodeLimits::max_session_memory`] is checked against before it is allocated.
+pub(crate) fn decoder_memory(coding: BodyCoding) -> u64 {
+    match coding {
+        BodyCoding::Plain => 0,
+        BodyCoding::Modeled => Model::MEMORY as u64,
+        BodyCoding::Zstd => zstd::DECODER_MEMORY,
     }
+}
 
+impl<Z: ZstdEnd> Coder<Z> {
     /// The memory this coder holds now.
     pub(crate) fn memory(&self) -> usize {
         match self {
@@ -110,9 +111,9 @@ impl<Z: ZstdEnd> Coder<Z> {
 }
 
 impl<Z: ZstdEnd> SessionState<Z> {
-    /// The state at the start of a session: empty context, fresh predictors, and the body coder
-    /// (a byte model primed from the codebook's sample, or a zstd stream with the sample as its
-    /// dictionary).
+    /// The state at the start of a session: empty context and value table, fresh predictors,
+    /// and the body coder (a byte model primed from the codebook's sample, or a zstd stream
+    /// loading the codebook's dictionary).
     pub(crate) fn new(config: SessionConfig, codebook: Option<Arc<Codebook>>) -> SessionState<Z> {
         let context = match Z::END {
             End::Encoder => Context::new(config.context),
@@ -134,7 +135,7 @@ impl<Z: ZstdEnd> SessionState<Z> {
             primitives: PrimitiveModel::new(),
             values: ValueModel::default(),
             table: ValueTable::new(config.context.values),
-            literals: Vec::new(),
+            learned: Vec::new(),
             coder,
         }
     }
@@ -181,8 +182,8 @@ impl<Z: ZstdEnd> SessionState<Z> {
     ) -> Option<(Tree, Vec<u64>)> {
         match sent {
             Sent::Nothing => {}
-            Sent::Literals => {
-                for &(index, hash) in &self.literals {
+            Sent::Learned => {
+                for &(index, hash) in &self.learned {
                     let value = tree.node(index).and_then(|node| node.value());
                     debug_assert!(value.is_some(), "a literal is a node's value");
                     if let Some(value) = value {
@@ -193,16 +194,19 @@ impl<Z: ZstdEnd> SessionState<Z> {
             Sent::Every(hashes) => {
                 for node in tree.nodes() {
                     if let Some(value) = node.value() {
-                        let hash = match hashes {
-                            Some(hashes) => hashes.get(node.index()).copied().unwrap_or(0),
-                            None => hash_bytes(value.as_bytes()),
+                        let hash = match hashes.and_then(|hashes| hashes.get(node.index())) {
+                            Some(&hash) => hash,
+                            None => {
+                                debug_assert!(hashes.is_none(), "the hashes given are the tree's");
+                                hash_bytes(value.as_bytes())
+                            }
                         };
                         self.table.insert_hashed(value, hash);
                     }
                 }
             }
         }
-        self.literals.clear();
+        self.learned.clear();
         self.values.end_frame();
         self.context.push_recycling(tree, hashes).1
     }
@@ -213,8 +217,8 @@ impl<Z: ZstdEnd> SessionState<Z> {
 pub(crate) enum Sent<'h> {
     /// A repeat: nothing.
     Nothing,
-    /// A delta: the values it sent ([`SessionState::literals`]), in order.
-    Literals,
+    /// A delta: the values it taught ([`SessionState::learned`]), in order.
+    Learned,
     /// A full message: every value of the tree, in pre-order (with the tree's value hashes, if
     /// known).
     Every(Option<&'h [u64]>),

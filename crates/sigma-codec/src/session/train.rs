@@ -25,24 +25,12 @@ impl Codebook {
     pub fn train(samples: &[Tree], max_patterns: usize) -> Result<Codebook, Error> {
         let patterns = train_patterns(samples, max_patterns.min(MAX_PATTERNS));
         let bodies = plain_bodies(Codebook::new(patterns.clone()), samples)?;
-        // The sample: the bodies' last bytes.
-        let (mut first, mut tail) = (bodies.len(), 0);
-        while first > 0 && tail < MAX_SAMPLE {
-            first -= 1;
-            tail += bodies.get(first).map_or(0, Vec::len);
-        }
-        let mut sample: Vec<u8> = bodies.get(first..).unwrap_or_default().concat();
-        if sample.len() > MAX_SAMPLE {
-            sample.drain(..sample.len() - MAX_SAMPLE);
-        }
+        // The sample: the bodies' last bytes (`with_sample` keeps the last `MAX_SAMPLE`).
+        let sample = last_bodies(&bodies, MAX_SAMPLE).concat();
         // The dictionary: trained on the last bodies, in order, up to a bound that keeps
         // training quick.
-        let (mut first, mut taken) = (bodies.len(), 0);
-        while first > 0 && taken + bodies.get(first - 1).map_or(0, Vec::len) <= DICTIONARY_TRAINING_BYTES {
-            first -= 1;
-            taken += bodies.get(first).map_or(0, Vec::len);
-        }
-        let recent: Vec<&[u8]> = bodies.get(first..).unwrap_or_default().iter().map(Vec::as_slice).collect();
+        let recent: Vec<&[u8]> =
+            last_bodies(&bodies, DICTIONARY_TRAINING_BYTES).iter().map(Vec::as_slice).collect();
         let dictionary = zstd::train_dictionary(&recent, MAX_DICTIONARY);
         Ok(Codebook::with_sample(patterns, sample, dictionary))
     }
@@ -51,6 +39,19 @@ impl Codebook {
 /// The most bytes of bodies a zstd dictionary is trained on (zstd suggests about a hundred
 /// times the dictionary's size).
 const DICTIONARY_TRAINING_BYTES: usize = 4 << 20;
+
+/// The fewest last `bodies` that hold at least `bytes` between them (all of them if they hold
+/// fewer).
+fn last_bodies(bodies: &[Vec<u8>], bytes: usize) -> &[Vec<u8>] {
+    let mut held = 0;
+    let taken = bodies.iter().rev().take_while(|body| {
+        let more = held < bytes;
+        held += body.len();
+        more
+    });
+    let count = taken.count();
+    bodies.split_at(bodies.len() - count).1
+}
 
 /// The plain bodies (deltas or v2 messages) a default session with `patterns` writes for
 /// `samples`, in order, repeats left out: what a coded session's byte model or zstd stream
