@@ -2,7 +2,8 @@
 //!
 //! `cargo run --release -p sigma-benches --example hot_loop -- encode fixtures/corpus/canada.json 2000`
 //! (or `balanced/4000` for the balanced tree of 4,000 nodes, or a seed: `simple`, `medium`,
-//! `deep`, `wide`)
+//! `deep`, `wide`; modes `encode`, `decode`, and `encode-compact`, `decode-compact` for compact
+//! v2)
 //! then `perf record` the binary (target/release/examples/hot_loop) with the same arguments.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
@@ -24,11 +25,12 @@ fn main() {
         (None, _) => Tree::from_json_document(&std::fs::read_to_string(path).unwrap()).unwrap(),
     };
     let count: usize = count.parse().unwrap();
-    let bytes = v2::encode(&tree).unwrap();
+    let compact = mode.ends_with("-compact");
+    let bytes = if compact { v2::encode_compact(&tree).unwrap() } else { v2::encode(&tree).unwrap() };
     let start = std::time::Instant::now();
-    match mode.as_str() {
+    match mode.trim_end_matches("-compact") {
         "encode" => {
-            let mut encoder = v2::Encoder::new();
+            let mut encoder = if compact { v2::Encoder::compact() } else { v2::Encoder::new() };
             let mut buf = Vec::new();
             for _ in 0..count {
                 buf.clear();

@@ -115,7 +115,7 @@ pub fn workloads() -> Vec<Workload> {
 
 /// The codecs measured on every workload, in report order.
 pub const CODECS: &[&str] =
-    &["sigma-v2", "sigma-v1", "postcard", "bitcode", "serde_json", "json+zstd-3", "json+lz4", "limit"];
+    &["sigma-v2", "sigma-v2-compact", "sigma-v1", "postcard", "bitcode", "serde_json", "json+zstd-3", "json+lz4", "limit"];
 
 /// A codec ready to run on one workload, holding its reusable state.
 pub struct Runner<'w> {
@@ -126,6 +126,7 @@ pub struct Runner<'w> {
     /// The encoding, made once, for decode runs.
     pub encoded: Vec<u8>,
     v2_encoder: v2::Encoder,
+    v2_compact: v2::Encoder,
     v2_decoder: v2::Decoder,
     tree: Tree,
     zstd_c: Option<zstd::bulk::Compressor<'static>>,
@@ -146,6 +147,7 @@ impl<'w> Runner<'w> {
             buf: Vec::new(),
             encoded: Vec::new(),
             v2_encoder: v2::Encoder::new(),
+            v2_compact: v2::Encoder::compact(),
             v2_decoder: v2::Decoder::new(DecodeLimits::UNLIMITED),
             tree: Tree::new(),
             zstd_c: (codec == "json+zstd-3").then(|| zstd::bulk::Compressor::new(3).unwrap()),
@@ -165,6 +167,9 @@ impl<'w> Runner<'w> {
         match self.codec {
             "sigma-v2" => {
                 self.v2_encoder.encode_into(&w.tree, &mut self.buf).unwrap();
+            }
+            "sigma-v2-compact" => {
+                self.v2_compact.encode_into(&w.tree, &mut self.buf).unwrap();
             }
             "sigma-v1" => {
                 v1::encode_into(&w.tree, &mut self.buf).unwrap();
@@ -192,7 +197,7 @@ impl<'w> Runner<'w> {
     pub fn decode(&mut self) {
         let bytes = &self.encoded;
         match self.codec {
-            "sigma-v2" => self.v2_decoder.decode_into(bytes, &mut self.tree).unwrap(),
+            "sigma-v2" | "sigma-v2-compact" => self.v2_decoder.decode_into(bytes, &mut self.tree).unwrap(),
             "sigma-v1" => v1::decode_into(bytes, &mut self.tree).unwrap(),
             "postcard" => {
                 std::hint::black_box(postcard::from_bytes::<PeerNode>(bytes).unwrap());

@@ -65,6 +65,10 @@ pub(crate) struct Limits {
     /// Refuse values longer than this many bytes.
     #[arg(long, value_name = "N", default_value_t = DecodeLimits::DEFAULT.max_value_bytes)]
     max_value_bytes: u64,
+    /// Refuse trees whose values come to more than this many bytes in all (compact v2 only: its
+    /// values may repeat earlier ones).
+    #[arg(long, value_name = "N", default_value_t = DecodeLimits::DEFAULT.max_total_value_bytes)]
+    max_total_value_bytes: u64,
     /// Refuse session streams whose body coding would hold more memory than this many bytes.
     #[arg(long, value_name = "N", default_value_t = DecodeLimits::DEFAULT.max_session_memory)]
     max_session_memory: u64,
@@ -77,6 +81,7 @@ impl From<Limits> for DecodeLimits {
             max_nodes: args.max_nodes,
             max_depth: args.max_depth,
             max_value_bytes: args.max_value_bytes,
+            max_total_value_bytes: args.max_total_value_bytes,
             max_session_memory: args.max_session_memory,
         }
     }

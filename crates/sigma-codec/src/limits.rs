@@ -16,6 +16,7 @@ use crate::Error;
 /// | `max_nodes` | 16,777,216 | the node records (16 bytes each), checked before each node |
 /// | `max_depth` | 1,048,576 | nesting (the decoder's stack of open nodes), checked before each node |
 /// | `max_value_bytes` | 64 MiB | one value, checked before it is copied into the tree |
+/// | `max_total_value_bytes` | 256 MiB | all values together, checked before each is added: compact v2 values may repeat earlier ones, so only there can they outgrow the input |
 /// | `max_session_memory` | 8 MiB | what a session decoder's body coding holds (its byte model or zstd stream), checked against the stream header before it is allocated |
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DecodeLimits {
@@ -27,6 +28,10 @@ pub struct DecodeLimits {
     pub max_depth: u64,
     /// The longest single value, in bytes.
     pub max_value_bytes: u64,
+    /// The most value bytes a decoded tree may hold in all. Only compact v2 checks it: its
+    /// references and packed numbers make values larger than the bytes that hold them, while
+    /// every other format spends an input byte per value byte (so `max_bytes` bounds them).
+    pub max_total_value_bytes: u64,
     /// The most memory a session decoder may hold for its body coding: the byte model of a
     /// modeled stream, the zstd stream of a zstd one (docs/FORMAT.md gives each figure).
     pub max_session_memory: u64,
@@ -39,6 +44,7 @@ impl DecodeLimits {
         max_nodes: 1 << 24,
         max_depth: 1 << 20,
         max_value_bytes: 64 << 20,
+        max_total_value_bytes: 256 << 20,
         max_session_memory: 8 << 20,
     };
 
@@ -48,6 +54,7 @@ impl DecodeLimits {
         max_nodes: u64::MAX,
         max_depth: u64::MAX,
         max_value_bytes: u64::MAX,
+        max_total_value_bytes: u64::MAX,
         max_session_memory: u64::MAX,
     };
 }
@@ -61,6 +68,7 @@ impl DecodeLimits {
             Limit::Nodes => self.max_nodes,
             Limit::Depth => self.max_depth,
             Limit::ValueBytes => self.max_value_bytes,
+            Limit::TotalValueBytes => self.max_total_value_bytes,
             Limit::SessionMemory => self.max_session_memory,
         }
     }
@@ -90,6 +98,8 @@ pub enum Limit {
     Depth,
     /// [`DecodeLimits::max_value_bytes`].
     ValueBytes,
+    /// [`DecodeLimits::max_total_value_bytes`].
+    TotalValueBytes,
     /// [`DecodeLimits::max_session_memory`].
     SessionMemory,
 }
@@ -102,6 +112,7 @@ impl Limit {
             Limit::Nodes => "max_nodes",
             Limit::Depth => "max_depth",
             Limit::ValueBytes => "max_value_bytes",
+            Limit::TotalValueBytes => "max_total_value_bytes",
             Limit::SessionMemory => "max_session_memory",
         }
     }
@@ -113,6 +124,7 @@ impl Limit {
             Limit::Nodes => "--max-nodes",
             Limit::Depth => "--max-depth",
             Limit::ValueBytes => "--max-value-bytes",
+            Limit::TotalValueBytes => "--max-total-value-bytes",
             Limit::SessionMemory => "--max-session-memory",
         }
     }

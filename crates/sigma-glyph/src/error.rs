@@ -238,6 +238,38 @@ pub enum Error {
         /// The byte found.
         byte: u8,
     },
+    /// A compact v2 message whose check is not the width its length calls for (one byte exactly
+    /// when at most 14 bytes precede it).
+    #[error(
+        "non-canonical check at byte {offset}: {covered} bytes before the check call for a {} check, \
+         but the format byte says {}",
+        if *covered <= 14 { "one-byte" } else { "four-byte" },
+        if *short { "one byte" } else { "four bytes" }
+    )]
+    NonCanonicalCheck {
+        /// Always 0 (the format byte).
+        offset: usize,
+        /// The bytes before the check.
+        covered: usize,
+        /// Whether the format byte says the check is one byte.
+        short: bool,
+    },
+    /// A compact v2 value not written in its one canonical form.
+    #[error("non-canonical value at byte {offset}: {reason}")]
+    NonCanonicalValue {
+        /// Offset of the value's header (or of the byte at fault).
+        offset: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A compact v2 reference to a slot that holds no value at that point (or to no slot).
+    #[error("reference at byte {offset} names slot {slot}, which holds no value yet")]
+    BadReference {
+        /// Offset of the value's header.
+        offset: usize,
+        /// The slot named.
+        slot: u32,
+    },
     /// A context id that does not fit the header's field.
     #[error("context id {context_id} does not fit format v1's 12-bit field (at most {limit})")]
     ContextIdTooLarge {
@@ -273,7 +305,10 @@ impl Error {
             | Error::ExtraBytes { offset, .. }
             | Error::BadMagic { offset, .. }
             | Error::RetiredCodebookVersion { offset, .. }
-            | Error::RetiredSessionFormat { offset, .. } => Some(offset),
+            | Error::RetiredSessionFormat { offset, .. }
+            | Error::NonCanonicalCheck { offset, .. }
+            | Error::NonCanonicalValue { offset, .. }
+            | Error::BadReference { offset, .. } => Some(offset),
             Error::TooManyGlyphs { .. }
             | Error::PayloadTooLong { .. }
             | Error::SizeMismatch { .. }

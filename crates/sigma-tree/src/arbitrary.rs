@@ -37,6 +37,32 @@ pub fn value() -> impl Strategy<Value = Option<String>> {
     ]
 }
 
+/// A value that often repeats one of a few others, shares a long start with them, or is a number
+/// (what compact v2 writes specially), and sometimes is anything.
+pub fn related_value() -> impl Strategy<Value = Option<String>> {
+    prop_oneof![
+        3 => proptest::sample::select(vec![
+            "", "a", "id", "name", "1", "12", "-0.5", "1e+30", "2014-08-31", "node_1", "node_12",
+            "node_2", "node_20", "\u{e9}t\u{e9}", "\u{e9}t\u{e8}", "profile_background_color",
+            "profile_background_image_url",
+        ])
+        .prop_map(|v| Some(v.to_owned())),
+        1 => "[0-9.eE+-]{1,70}".prop_map(Some),
+        1 => "(node_|http://x/)[a-z0-9]{0,8}".prop_map(Some),
+        1 => value(),
+    ]
+}
+
+/// Trees of up to `max_steps` steps whose values come from [`related_value`].
+pub fn related_trees(max_steps: usize) -> impl Strategy<Value = Tree> {
+    let step = prop_oneof![
+        (any::<u8>(), related_value()).prop_map(|(id, v)| Step::Open(id, v)),
+        (any::<u8>(), related_value()).prop_map(|(id, v)| Step::Leaf(id, v)),
+        Just(Step::Close),
+    ];
+    proptest::collection::vec(step, 1..max_steps.max(2)).prop_map(|steps| from_steps(&steps, false))
+}
+
 /// A list of steps for [`from_steps`].
 pub fn steps(max_steps: usize) -> impl Strategy<Value = Vec<Step>> {
     let step = prop_oneof![

@@ -156,6 +156,16 @@ impl TreeBuilder {
 
     #[inline(always)]
     fn push(&mut self, primitive: Primitive, value: Option<ValueBytes<'_>>) -> Result<u32, Error> {
+        let span = match value {
+            Some(value) => Some(self.append_value(value)?),
+            None => None,
+        };
+        self.push_span(primitive, span)
+    }
+
+    /// Adds a node whose value (if any) is already in the buffer at `span`.
+    #[inline(always)]
+    fn push_span(&mut self, primitive: Primitive, span: Option<(u32, u32)>) -> Result<u32, Error> {
         let index = self.nodes.len();
         let index = u32::try_from(index).map_err(|_| Error::TooManyNodes { limit: MAX_NODES })?;
         if index == u32::MAX {
@@ -166,22 +176,19 @@ impl TreeBuilder {
             None if index > 0 => return Err(Error::SecondRoot),
             None => {}
         }
-        let (value_start, value_len) = self.append_value(value)?;
+        let (value_start, value_len) = span.unwrap_or((0, 0));
         self.nodes.push(Node {
             value_start,
             value_len,
             size: 1,
             primitive: primitive.id(),
-            flags: if value.is_some() { Node::HAS_VALUE } else { 0 },
+            flags: if span.is_some() { Node::HAS_VALUE } else { 0 },
         });
         Ok(index)
     }
 
     #[inline(always)]
-    fn append_value(&mut self, value: Option<ValueBytes<'_>>) -> Result<(u32, u32), Error> {
-        let Some(value) = value else {
-            return Ok((0, 0));
-        };
+    fn append_value(&mut self, value: ValueBytes<'_>) -> Result<(u32, u32), Error> {
         let start = self.values.len();
         let len = value.len;
         match start.checked_add(len) {
@@ -258,9 +265,16 @@ impl TreeBuilder {
     ) -> Result<bool, Error> {
         self.note_unchecked(value);
         let index = self.push(primitive, value)?;
+        Ok(self.after_preorder_node(index, has_children, last_sibling))
+    }
+
+    /// Opens node `index` if it has children, else closes what its being a last child closes;
+    /// returns whether the tree is complete.
+    #[inline(always)]
+    fn after_preorder_node(&mut self, index: u32, has_children: bool, last_sibling: bool) -> bool {
         if has_children {
             self.push_open(index, last_sibling);
-            return Ok(false);
+            return false;
         }
         let mut closes_parent = last_sibling;
         while closes_parent {
@@ -268,7 +282,42 @@ impl TreeBuilder {
             self.complete(open);
             closes_parent = open.last_sibling;
         }
-        Ok(self.open.0.is_empty())
+        self.open.0.is_empty()
+    }
+
+    /// [`RawBuilder::preorder_node_written`](crate::raw::RawBuilder::preorder_node_written).
+    #[inline]
+    pub(crate) fn preorder_node_written(
+        &mut self,
+        primitive: Primitive,
+        len: usize,
+        write: impl FnOnce(&mut Vec<u8>),
+        has_children: bool,
+        last_sibling: bool,
+    ) -> Result<bool, Error> {
+        let start = self.values.len();
+        match start.checked_add(len) {
+            Some(end) if end as u64 <= MAX_VALUE_BYTES => {}
+            _ => return Err(Error::ValuesTooLarge { limit: MAX_VALUE_BYTES }),
+        }
+        write(&mut self.values);
+        if self.values.len() != start + len {
+            let available = self.values.len().saturating_sub(start);
+            self.values.truncate(start);
+            return Err(Error::ValueShorterThanLength { len, available });
+        }
+        self.unchecked = true;
+        if len > 0 {
+            self.split_char |= self.values.get(start).is_some_and(|&b| b & 0xC0 == 0x80);
+        }
+        let index = self.push_span(primitive, Some((start as u32, len as u32)))?;
+        Ok(self.after_preorder_node(index, has_children, last_sibling))
+    }
+
+    /// Every value byte added so far, not yet checked to be UTF-8.
+    #[inline]
+    pub(crate) fn value_bytes(&self) -> &[u8] {
+        &self.values
     }
 
     /// Adds a node whose subtree size is known, as pre-order listings with sizes give them (a
@@ -386,7 +435,10 @@ impl TreeBuilder {
         if index >= self.nodes.len() {
             return Ok(false);
         }
-        let (value_start, value_len) = self.append_value(value.map(|v| ValueBytes::exact(v.as_bytes())))?;
+        let (value_start, value_len) = match value {
+            Some(v) => self.append_value(ValueBytes::exact(v.as_bytes()))?,
+            None => (0, 0),
+        };
         if let Some(node) = self.nodes.get_mut(index) {
             node.value_start = value_start;
             node.value_len = value_len;

@@ -79,6 +79,31 @@ impl RawBuilder {
         self.builder.preorder_node(primitive, value, has_children, last_sibling)
     }
 
+    /// As [`RawBuilder::preorder_node`], for a value the caller writes: `write` is given the
+    /// buffer of every value so far and must append exactly `len` bytes (which it may copy from
+    /// earlier values: a repeated value, a shared prefix). `len` is checked against the arena's
+    /// capacity before `write` runs; appending more or fewer bytes is
+    /// [`Error::ValueShorterThanLength`], with nothing added. The bytes are checked to be UTF-8
+    /// when the tree is finished.
+    #[inline]
+    pub fn preorder_node_written(
+        &mut self,
+        primitive: Primitive,
+        len: usize,
+        write: impl FnOnce(&mut Vec<u8>),
+        has_children: bool,
+        last_sibling: bool,
+    ) -> Result<bool, Error> {
+        self.builder.preorder_node_written(primitive, len, write, has_children, last_sibling)
+    }
+
+    /// Every value byte added so far, in order, not yet checked to be UTF-8: where a decoder
+    /// finds the values its format lets later nodes repeat.
+    #[inline]
+    pub fn value_bytes(&self) -> &[u8] {
+        self.builder.value_bytes()
+    }
+
     /// As [`TreeBuilder::finish`].
     pub fn finish(self) -> Result<Tree, Error> {
         self.builder.finish()

@@ -4,6 +4,7 @@
 
 mod batch;
 mod codebook;
+mod compact;
 mod fuzz_fixtures;
 mod session;
 mod v1_examples;

@@ -302,8 +302,13 @@ fn hostile_bytes_give_the_right_errors() {
         ),
         (
             "reserved flag",
-            message(&[0xA2, 0x00]),
-            Error::Glyph(sigma_glyph::Error::UnknownFlags { offset: 0, flags: 0x02 }),
+            message(&[0xA8, 0x00]),
+            Error::Glyph(sigma_glyph::Error::UnknownFlags { offset: 0, flags: 0x08 }),
+        ),
+        (
+            "short-check flag without the compact flag",
+            message(&[0xA4, 0x00]),
+            Error::Glyph(sigma_glyph::Error::UnknownFlags { offset: 0, flags: 0x04 }),
         ),
     ];
     for (name, bytes, expected) in cases {

@@ -19,11 +19,16 @@
 //! v2 is smaller than v1 for every tree v1 can hold. The palette, used only when it makes the
 //! message smaller, turns escaped primitives (the JSON mapping's 0x70–0x7F) into one-byte tags.
 
+pub mod compact;
 mod reader;
 mod writer;
 
 use sigma_primitives::PrimitiveSet;
 
+pub use compact::{
+    CompactNode, CompactReader, CompactSpec, CompactValue, CompactWriter, ValueKind, ValueSpec,
+};
+pub(crate) use reader::Header;
 pub use reader::{Node, RawNode, Reader};
 pub use writer::{NodeSpec, SizedWriter, ValueRef, Writer};
 
@@ -31,8 +36,9 @@ pub use writer::{NodeSpec, SizedWriter, ValueRef, Writer};
 pub const FORMAT_BYTE: u8 = 0xA0;
 /// Format-byte bit 0: a palette follows.
 pub const PALETTE_FLAG: u8 = 0x01;
-/// Format-byte bits that no version defines yet.
-pub const RESERVED_FLAGS: u8 = 0x0E;
+/// Format-byte bits that no version defines yet (bit 1 marks a compact message, and bit 2 a
+/// compact message's short check: [`compact`]).
+pub const RESERVED_FLAGS: u8 = 0x08;
 /// CRC size: a big-endian CRC-32C.
 pub const CRC_LEN: usize = 4;
 /// The shortest message: format byte, a one-byte node, the CRC.

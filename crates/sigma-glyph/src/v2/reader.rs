@@ -2,6 +2,7 @@
 
 use sigma_primitives::Primitive;
 
+use super::compact::{COMPACT_FLAG, SHORT_CHECK_FLAG, SHORT_CHECK_MAX, crc8};
 use super::{
     CODE_MASK, CRC_LEN, ESCAPE, FORMAT_BYTE, HAS_CHILDREN, HAS_VALUE, LAST_SIBLING, LONG_LENGTH_PREFIX,
     MAX_PALETTE, MEDIUM_LENGTH_LIMIT, MIN_MESSAGE_LEN, PALETTE_FLAG, RESERVED_FLAGS, SHORT_LENGTH_LIMIT,
@@ -57,63 +58,80 @@ pub struct RawNode<'a> {
     pub last_sibling: bool,
 }
 
-/// A checked v2 message, read node by node.
-///
-/// [`Reader::new`] checks the length, the format byte and the CRC, and reads the palette.
-/// [`Reader::next_node`] then reads one node at a time; tree structure is the caller's to check
-/// (the reader does not know when the tree ends). [`Reader::at_end`] says whether the nodes are
-/// all read.
+/// A v2 message's envelope, checked: format byte, check, palette. Shared by [`Reader`] (plain
+/// messages) and [`CompactReader`](super::CompactReader).
 #[derive(Clone, Debug)]
-pub struct Reader<'a> {
+pub(crate) struct Header<'a> {
     message: &'a [u8],
-    pos: usize,
-    /// Offset of the CRC: nodes end here.
-    end: usize,
+    /// Offset of the check: nodes end here.
+    pub(crate) end: usize,
+    /// Offset of the first node.
+    pub(crate) nodes_start: usize,
     /// Primitive id of each code (identity or palette); `None` past the palette.
     ids: [Option<u8>; 32],
-    palette: &'a [u8],
+    pub(crate) palette: &'a [u8],
+    /// Whether the message is compact.
+    pub(crate) compact: bool,
 }
 
-impl<'a> Reader<'a> {
-    /// Checks length, format byte and CRC, then reads the palette.
+impl<'a> Header<'a> {
+    /// Checks length, format byte and check (CRC-32C, or CRC-8 for a short compact message),
+    /// then reads the palette.
     #[inline]
-    pub fn new(message: &'a [u8]) -> Result<Reader<'a>, Error> {
+    pub(crate) fn parse(message: &'a [u8]) -> Result<Header<'a>, Error> {
         let len = message.len();
-        if len < MIN_MESSAGE_LEN {
+        let Some(&first) = message.first() else {
             return Err(Error::TooShort { len, min: MIN_MESSAGE_LEN });
-        }
-        let too_short = Error::TooShort { len, min: MIN_MESSAGE_LEN };
-        let (Some(&first), Some((covered, stored))) =
-            (message.first(), message.split_last_chunk::<CRC_LEN>())
-        else {
-            return Err(too_short);
         };
         if first & 0xF0 != FORMAT_BYTE {
             return Err(Error::BadFormatByte {
                 offset: 0,
                 byte: first,
-                expected: "a v2 format byte (0xa0-0xaf)",
+                expected: "a v2 format byte (0xa0-0xa7)",
             });
         }
-        if first & RESERVED_FLAGS != 0 {
-            return Err(Error::UnknownFlags { offset: 0, flags: first & RESERVED_FLAGS });
+        let compact = first & COMPACT_FLAG != 0;
+        let short = first & SHORT_CHECK_FLAG != 0;
+        let reserved = if compact { RESERVED_FLAGS } else { RESERVED_FLAGS | SHORT_CHECK_FLAG };
+        if first & reserved != 0 {
+            return Err(Error::UnknownFlags { offset: 0, flags: first & reserved });
         }
-        let end = covered.len();
-        let stored = u32::from_be_bytes(*stored);
-        let computed = crc32c(covered);
-        if stored != computed {
-            return Err(Error::ChecksumMismatch { offset: end, stored, computed });
+        let (check_len, min) = if short { (1, 3) } else { (CRC_LEN, MIN_MESSAGE_LEN) };
+        if len < min {
+            return Err(Error::TooShort { len, min });
         }
-        let mut reader = Reader { message, pos: 1, end, ids: IDENTITY_IDS, palette: &[] };
+        let end = len - check_len;
+        let (covered, stored) = message.split_at_checked(end).ok_or(Error::TooShort { len, min })?;
+        if compact && short != (end <= SHORT_CHECK_MAX) {
+            return Err(Error::NonCanonicalCheck { offset: 0, covered: end, short });
+        }
+        if short {
+            let stored = stored.first().copied().unwrap_or(0);
+            let computed = crc8(covered);
+            if stored != computed {
+                return Err(Error::ChecksumMismatch {
+                    offset: end,
+                    stored: u32::from(stored),
+                    computed: u32::from(computed),
+                });
+            }
+        } else {
+            let stored = u32::from_be_bytes(stored.try_into().map_err(|_| Error::TooShort { len, min })?);
+            let computed = crc32c(covered);
+            if stored != computed {
+                return Err(Error::ChecksumMismatch { offset: end, stored, computed });
+            }
+        }
+        let mut header = Header { message, end, nodes_start: 1, ids: IDENTITY_IDS, palette: &[], compact };
         if first & PALETTE_FLAG != 0 {
-            reader.ids = [None; 32];
-            reader.read_palette()?;
+            header.ids = [None; 32];
+            header.read_palette()?;
         }
-        Ok(reader)
+        Ok(header)
     }
 
     fn read_palette(&mut self) -> Result<(), Error> {
-        let count_at = self.pos;
+        let count_at = self.nodes_start;
         let count = usize::from(self.byte(count_at)?);
         if count == 0 || count > MAX_PALETTE {
             return Err(Error::NonCanonicalPalette {
@@ -136,18 +154,95 @@ impl<'a> Reader<'a> {
             }
         }
         self.palette = entries;
-        self.pos = count_at + 1 + count;
+        self.nodes_start = count_at + 1 + count;
         Ok(())
+    }
+
+    /// The bytes before the check.
+    #[inline]
+    pub(crate) fn node_bytes(&self) -> &'a [u8] {
+        self.message.get(..self.end).unwrap_or_default()
+    }
+
+    #[inline]
+    pub(crate) fn byte(&self, at: usize) -> Result<u8, Error> {
+        if at >= self.end {
+            return Err(Error::UnexpectedEnd { offset: at, needed: 1, available: 0 });
+        }
+        self.message.get(at).copied().ok_or(Error::UnexpectedEnd { offset: at, needed: 1, available: 0 })
+    }
+
+    #[inline]
+    pub(crate) fn take(&self, at: usize, len: usize) -> Result<&'a [u8], Error> {
+        let available = self.end.saturating_sub(at);
+        if len > available {
+            return Err(Error::UnexpectedEnd { offset: at, needed: len, available });
+        }
+        self.message.get(at..at + len).ok_or(Error::UnexpectedEnd { offset: at, needed: len, available })
+    }
+
+    /// Reads the tag (and escaped id) of the node at `offset`: the tag, the primitive, the code
+    /// and the offset after them.
+    #[inline(always)]
+    pub(crate) fn tag(&self, offset: usize) -> Result<(u8, Primitive, u8, usize), Error> {
+        let tag = self.byte(offset)?;
+        let code = tag & CODE_MASK;
+        let (id, escaped) = match self.ids.get(usize::from(code)).copied().flatten() {
+            Some(id) => (id, false),
+            None => (self.escaped_id(offset, code)?, true),
+        };
+        Ok((tag, Primitive::new(id), code, offset + 1 + usize::from(escaped)))
+    }
+
+    /// The id written in full after an escape tag at `offset` (code has no palette entry).
+    #[cold]
+    fn escaped_id(&self, offset: usize, code: u8) -> Result<u8, Error> {
+        if code == ESCAPE && self.palette.is_empty() {
+            let id = self.byte(offset + 1)?;
+            if id < ESCAPE {
+                return Err(Error::NonCanonicalEscape { offset, id });
+            }
+            return Ok(id);
+        }
+        Err(Error::PaletteCode { offset, code, palette_len: self.palette.len() })
+    }
+}
+
+/// A checked plain v2 message, read node by node.
+///
+/// [`Reader::new`] checks the length, the format byte and the CRC, and reads the palette.
+/// [`Reader::next_node`] then reads one node at a time; tree structure is the caller's to check
+/// (the reader does not know when the tree ends). [`Reader::at_end`] says whether the nodes are
+/// all read. Compact messages are refused: [`CompactReader`](super::CompactReader) reads them.
+#[derive(Clone, Debug)]
+pub struct Reader<'a> {
+    header: Header<'a>,
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// Checks length, format byte and CRC, then reads the palette.
+    #[inline]
+    pub fn new(message: &'a [u8]) -> Result<Reader<'a>, Error> {
+        let header = Header::parse(message)?;
+        if header.compact {
+            return Err(Error::BadFormatByte {
+                offset: 0,
+                byte: message.first().copied().unwrap_or(0),
+                expected: "a plain v2 format byte (0xa0 or 0xa1)",
+            });
+        }
+        Ok(Reader { pos: header.nodes_start, header })
     }
 
     /// The palette's primitive ids, empty without one.
     pub fn palette(&self) -> &'a [u8] {
-        self.palette
+        self.header.palette
     }
 
     /// Whether a palette is in use.
     pub fn has_palette(&self) -> bool {
-        !self.palette.is_empty()
+        !self.header.palette.is_empty()
     }
 
     /// Offset of the next node (or of the CRC once all are read).
@@ -159,41 +254,24 @@ impl<'a> Reader<'a> {
     /// Whether every node byte has been read.
     #[inline]
     pub fn at_end(&self) -> bool {
-        self.pos >= self.end
+        self.pos >= self.header.end
     }
 
     /// Node bytes not read yet.
     pub fn remaining(&self) -> usize {
-        self.end.saturating_sub(self.pos)
-    }
-
-    #[inline]
-    fn byte(&self, at: usize) -> Result<u8, Error> {
-        if at >= self.end {
-            return Err(Error::UnexpectedEnd { offset: at, needed: 1, available: 0 });
-        }
-        self.message.get(at).copied().ok_or(Error::UnexpectedEnd { offset: at, needed: 1, available: 0 })
-    }
-
-    #[inline]
-    fn take(&self, at: usize, len: usize) -> Result<&'a [u8], Error> {
-        let available = self.end.saturating_sub(at);
-        if len > available {
-            return Err(Error::UnexpectedEnd { offset: at, needed: len, available });
-        }
-        self.message.get(at..at + len).ok_or(Error::UnexpectedEnd { offset: at, needed: len, available })
+        self.header.end.saturating_sub(self.pos)
     }
 
     /// Reads a length at `at`; returns it and the offset after it.
     #[inline]
     fn length(&self, at: usize) -> Result<(usize, usize), Error> {
-        let lead = self.byte(at)?;
+        let lead = self.header.byte(at)?;
         if usize::from(lead) < SHORT_LENGTH_LIMIT {
             return Ok((usize::from(lead), at + 1));
         }
-        let low = self.byte(at + 1)?;
+        let low = self.header.byte(at + 1)?;
         if [lead, low] == LONG_LENGTH_PREFIX {
-            let bytes = self.take(at + 2, 4)?;
+            let bytes = self.header.take(at + 2, 4)?;
             let bytes = bytes.first_chunk::<4>().ok_or(Error::UnexpectedEnd {
                 offset: at + 2,
                 needed: 4,
@@ -236,20 +314,13 @@ impl<'a> Reader<'a> {
     #[inline(always)]
     pub fn next_raw(&mut self) -> Result<RawNode<'a>, Error> {
         let offset = self.pos;
-        let tag = self.byte(offset)?;
-        let code = tag & CODE_MASK;
-        let mut at = offset + 1;
-        let (id, escaped) = match self.ids.get(usize::from(code)).copied().flatten() {
-            Some(id) => (id, false),
-            None => (self.escaped_id(offset, code)?, true),
-        };
-        at += usize::from(escaped);
+        let (tag, primitive, code, mut at) = self.header.tag(offset)?;
         let mut value_offset = at;
         let value = if tag & HAS_VALUE == 0 {
             None
         } else {
             let (len, value_at) = self.length(at)?;
-            let bytes = self.take(value_at, len)?;
+            let bytes = self.header.take(value_at, len)?;
             value_offset = value_at;
             at = value_at + len;
             Some(bytes)
@@ -257,25 +328,12 @@ impl<'a> Reader<'a> {
         self.pos = at;
         Ok(RawNode {
             offset,
-            primitive: Primitive::new(id),
+            primitive,
             code,
             value,
             value_offset,
             has_children: tag & HAS_CHILDREN != 0,
             last_sibling: tag & LAST_SIBLING != 0,
         })
-    }
-
-    /// The id written in full after an escape tag at `offset` (code has no palette entry).
-    #[cold]
-    fn escaped_id(&self, offset: usize, code: u8) -> Result<u8, Error> {
-        if code == ESCAPE && !self.has_palette() {
-            let id = self.byte(offset + 1)?;
-            if id < ESCAPE {
-                return Err(Error::NonCanonicalEscape { offset, id });
-            }
-            return Ok(id);
-        }
-        Err(Error::PaletteCode { offset, code, palette_len: self.palette.len() })
     }
 }

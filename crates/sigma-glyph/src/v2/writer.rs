@@ -290,22 +290,13 @@ impl<'b> SizedWriter<'b> {
 
     /// Adds a `nodes` loop's findings to the usage.
     fn merge_usage(&mut self, codes_used: u32, high_ids: u64, escaped_seen: &[bool; 257]) {
-        self.usage.merge(codes_used, high_ids);
-        if codes_used & (1 << ESCAPE) != 0 {
-            for (id, _) in escaped_seen.iter().enumerate().take(256).filter(|(_, seen)| **seen) {
-                self.usage.add_escaped(id as u8);
-            }
-        }
+        merge_usage(&mut self.usage, codes_used, high_ids, escaped_seen);
     }
 
     /// The canonical coding of the nodes written so far: when it is not the one this writer
     /// writes with, the message is not canonical and must be written again with it.
     pub fn canonical_coding(&self) -> PrimitiveCoding {
-        let palette = match &self.coding {
-            PrimitiveCoding::Identity => &[][..],
-            PrimitiveCoding::Palette(palette) => palette.ids(),
-        };
-        self.usage.coding(palette)
+        canonical_coding(&self.usage, &self.coding)
     }
 
     /// [`SizedWriter::node`] for long values and the last bytes of the message.
@@ -366,8 +357,28 @@ impl<'b> SizedWriter<'b> {
     }
 }
 
+/// Adds what a writer's `nodes` loop gathered in registers to `usage`: the codes used, the nodes
+/// with ids of 31 or more, and which ids were escaped.
+pub(crate) fn merge_usage(usage: &mut CodeUsage, codes_used: u32, high_ids: u64, escaped_seen: &[bool; 257]) {
+    usage.merge(codes_used, high_ids);
+    if codes_used & (1 << ESCAPE) != 0 {
+        for (id, _) in escaped_seen.iter().enumerate().take(256).filter(|(_, seen)| **seen) {
+            usage.add_escaped(id as u8);
+        }
+    }
+}
+
+/// The canonical coding of nodes that used `usage`, written with `coding`.
+pub(crate) fn canonical_coding(usage: &CodeUsage, coding: &PrimitiveCoding) -> PrimitiveCoding {
+    let palette = match coding {
+        PrimitiveCoding::Identity => &[][..],
+        PrimitiveCoding::Palette(palette) => palette.ids(),
+    };
+    usage.coding(palette)
+}
+
 /// The code of each primitive id under `coding`; `ESCAPE` for ids written in full.
-fn codes(coding: &PrimitiveCoding) -> [u8; 256] {
+pub(crate) fn codes(coding: &PrimitiveCoding) -> [u8; 256] {
     let mut codes = [ESCAPE; 256];
     match coding {
         PrimitiveCoding::Identity => {

@@ -4,6 +4,24 @@
 //! tree v1 holds; a CRC-32C over the whole message; decoding bounded by [`DecodeLimits`].
 //! [`Encoder`] and [`Decoder`] keep their scratch space between calls, so encoding into a reused
 //! buffer and decoding into a reused tree allocate nothing once warm.
+//!
+//! Two variants, told apart by the format byte, both read by every decoder: **plain** (the
+//! default, the fastest) and **compact** ([`Variant::Compact`], [`encode_compact`]), whose values
+//! may repeat an earlier value by number, share a prefix with the newest new value, or pack
+//! number characters two to a byte: smaller wherever values repeat or run in sequence.
+//!
+//! ```
+//! use sigma_codec::{Tree, v2};
+//!
+//! let tree = Tree::from_json_document(r#"[{"id": 1, "ok": true}, {"id": 2, "ok": true}]"#)?;
+//! let plain = v2::encode(&tree)?;
+//! let compact = v2::encode_compact(&tree)?;
+//! assert!(compact.len() < plain.len());
+//! assert_eq!(v2::decode(&compact)?, tree);
+//! # Ok::<(), sigma_codec::Error>(())
+//! ```
+
+mod compact;
 
 use sigma_glyph::v2::{
     self as wire, CodeUsage, NodeSpec, PrimitiveCoding, PrimitiveUsage, Reader, SizedWriter, ValueRef,
@@ -12,6 +30,23 @@ use sigma_tree::Tree;
 use sigma_tree::raw::{BuilderStack, RawBuilder, ValueBytes};
 
 use crate::{DecodeLimits, Error, Limit};
+
+/// Which of v2's two variants an [`Encoder`] writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Variant {
+    /// Every value written out: the fastest to write and read.
+    #[default]
+    Plain,
+    /// Values that repeat, share a prefix or are numbers written in fewer bytes.
+    Compact,
+}
+
+/// Encodes `tree` as a compact v2 message.
+pub fn encode_compact(tree: &Tree) -> Result<Vec<u8>, Error> {
+    let mut buf = Vec::new();
+    Encoder::compact().encode_into(tree, &mut buf)?;
+    Ok(buf)
+}
 
 /// Encodes `tree` as a v2 message.
 pub fn encode(tree: &Tree) -> Result<Vec<u8>, Error> {
@@ -51,18 +86,23 @@ pub fn decode(bytes: &[u8]) -> Result<Tree, Error> {
     Ok(tree)
 }
 
-/// A v2 encoder. It remembers the primitive coding of the last tree it encoded: related trees
-/// (a stream of messages, the same tree again) mostly share it, and then one pass over the nodes
-/// writes the message. Encoding into a reused buffer allocates nothing.
+/// A v2 encoder, plain ([`Encoder::new`]) or compact ([`Encoder::compact`]). A plain one
+/// remembers the primitive coding of the last tree it encoded: related trees (a stream of
+/// messages, the same tree again) mostly share it, and then one pass over the nodes writes the
+/// message. A compact one keeps its slots of values. Encoding into a reused buffer allocates
+/// nothing once warm.
 #[derive(Debug)]
 pub struct Encoder {
+    variant: Variant,
     /// The coding of the last tree encoded (identity before the first): the guess for the next.
     last_coding: PrimitiveCoding,
+    /// The compact variant's slots, kept for their allocation.
+    slots: compact::Slots,
 }
 
 impl Default for Encoder {
     fn default() -> Encoder {
-        Encoder { last_coding: PrimitiveCoding::Identity }
+        Encoder::with_variant(Variant::Plain)
     }
 }
 
@@ -75,14 +115,32 @@ fn length_bound(tree: &Tree) -> usize {
 }
 
 impl Encoder {
-    /// A new encoder.
+    /// A new encoder of plain messages.
     pub fn new() -> Encoder {
         Encoder::default()
+    }
+
+    /// A new encoder of compact messages.
+    pub fn compact() -> Encoder {
+        Encoder::with_variant(Variant::Compact)
+    }
+
+    /// A new encoder of `variant` messages.
+    pub fn with_variant(variant: Variant) -> Encoder {
+        Encoder { variant, last_coding: PrimitiveCoding::Identity, slots: compact::Slots::default() }
+    }
+
+    /// The variant it writes.
+    pub fn variant(&self) -> Variant {
+        self.variant
     }
 
     /// Appends `tree` as a v2 message to `buf`; returns the message's length. On error `buf` is
     /// left as it was.
     pub fn encode_into(&mut self, tree: &Tree, buf: &mut Vec<u8>) -> Result<usize, Error> {
+        if self.variant == Variant::Compact {
+            return compact::encode_into(tree, buf, &mut self.slots, &mut self.last_coding);
+        }
         if tree.is_empty() {
             return Err(Error::EmptyTree);
         }
@@ -126,12 +184,15 @@ fn write(
     (written.and_then(|()| writer.finish()), canonical)
 }
 
-/// A v2 decoder with its limits, keeping its scratch space between calls.
+/// A v2 decoder with its limits, keeping its scratch space between calls. It reads both
+/// variants.
 #[derive(Debug)]
 pub struct Decoder {
     limits: DecodeLimits,
     /// The tree builder's open-node stack, kept for reuse.
     builder_stack: BuilderStack,
+    /// The compact variant's slots, kept for their allocation.
+    slots: compact::Slots,
 }
 
 impl Default for Decoder {
@@ -143,7 +204,7 @@ impl Default for Decoder {
 impl Decoder {
     /// A decoder with these limits.
     pub fn new(limits: DecodeLimits) -> Decoder {
-        Decoder { limits, builder_stack: BuilderStack::default() }
+        Decoder { limits, builder_stack: BuilderStack::default(), slots: compact::Slots::default() }
     }
 
     /// The limits.
@@ -154,7 +215,15 @@ impl Decoder {
     /// Decodes `bytes` into `tree`, reusing its allocations. On error `tree` is left empty.
     pub fn decode_into(&mut self, bytes: &[u8], tree: &mut Tree) -> Result<(), Error> {
         let mut builder = RawBuilder::reuse(std::mem::take(tree), std::mem::take(&mut self.builder_stack));
-        if let Err(e) = self.run(bytes, &mut builder) {
+        let compact = bytes.first().is_some_and(|&b| b & 0xF0 == wire::FORMAT_BYTE && b & wire::compact::COMPACT_FLAG != 0);
+        let run = if compact {
+            self.limits
+                .check(Limit::Bytes, bytes.len() as u64, 0)
+                .and_then(|()| compact::decode(bytes, &mut builder, &self.limits, &mut self.slots))
+        } else {
+            self.run(bytes, &mut builder)
+        };
+        if let Err(e) = run {
             let (mut partial, stack) = builder.into_parts();
             partial.clear();
             *tree = partial;
@@ -166,9 +235,9 @@ impl Decoder {
             Ok(()) => Ok(()),
             Err(sigma_tree::Error::InvalidUtf8 { node, valid_up_to }) => {
                 // The message decoded once up to its values' UTF-8, so node `node` is there.
-                let at = value_offset(bytes, node);
+                let at = if compact { compact::value_offset(bytes, node, valid_up_to) } else { value_offset(bytes, node).map(|at| at + valid_up_to) };
                 debug_assert!(at.is_some(), "node {node} of a message that decoded");
-                Err(Error::Glyph(sigma_glyph::Error::InvalidUtf8 { offset: at.unwrap_or(0) + valid_up_to }))
+                Err(Error::Glyph(sigma_glyph::Error::InvalidUtf8 { offset: at.unwrap_or(0) }))
             }
             Err(e) => Err(e.into()),
         }
@@ -217,28 +286,35 @@ impl Decoder {
         if !reader.at_end() {
             return Err(Error::ExtraTree { offset: reader.offset() });
         }
-        // Without a palette and without ids of 31 or more, identity is the only coding: the
-        // common case for small non-JSON trees, checked without building the set.
-        if !reader.has_palette() && usage.high_ids() == 0 {
-            return Ok(());
-        }
-        let expected = usage.coding(reader.palette());
-        let canonical = match &expected {
-            PrimitiveCoding::Identity => !reader.has_palette(),
-            PrimitiveCoding::Palette(palette) => reader.palette() == palette.ids(),
-        };
-        if !canonical {
-            let reason = match expected {
-                PrimitiveCoding::Identity => "this tree is smaller without a palette",
-                PrimitiveCoding::Palette(_) if reader.has_palette() => {
-                    "the palette must list exactly the primitives the tree uses"
-                }
-                PrimitiveCoding::Palette(_) => "this tree is smaller with a palette",
-            };
-            return Err(Error::NonCanonicalCoding { offset: 0, reason });
-        }
-        Ok(())
+        check_coding(&usage, reader.palette())
     }
+}
+
+/// Checks that a message whose nodes used `usage`, with `palette` (empty: none), has its tree's
+/// one canonical primitive coding.
+#[inline]
+fn check_coding(usage: &CodeUsage, palette: &[u8]) -> Result<(), Error> {
+    // Without a palette and without ids of 31 or more, identity is the only coding: the
+    // common case for small non-JSON trees, checked without building the set.
+    if palette.is_empty() && usage.high_ids() == 0 {
+        return Ok(());
+    }
+    let expected = usage.coding(palette);
+    let canonical = match &expected {
+        PrimitiveCoding::Identity => palette.is_empty(),
+        PrimitiveCoding::Palette(expected) => palette == expected.ids(),
+    };
+    if !canonical {
+        let reason = match expected {
+            PrimitiveCoding::Identity => "this tree is smaller without a palette",
+            PrimitiveCoding::Palette(_) if !palette.is_empty() => {
+                "the palette must list exactly the primitives the tree uses"
+            }
+            PrimitiveCoding::Palette(_) => "this tree is smaller with a palette",
+        };
+        return Err(Error::NonCanonicalCoding { offset: 0, reason });
+    }
+    Ok(())
 }
 
 /// Offset in `bytes` (a message that decoded up to its values' UTF-8) of node `index`'s value:
