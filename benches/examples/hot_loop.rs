@@ -2,7 +2,7 @@
 //!
 //! `cargo run --release -p sigma-benches --example hot_loop -- encode fixtures/corpus/canada.json 2000`
 //! (or `balanced/4000` for the balanced tree of 4,000 nodes, or a seed: `simple`, `medium`,
-//! `deep`, `wide`; modes `encode`, `decode`, and `encode-compact`, `decode-compact` for compact
+//! `deep`, `wide`; modes `encode`, `decode`, `view` (decode to a view), and `encode-compact`, `decode-compact` for compact
 //! v2)
 //! then `perf record` the binary (target/release/examples/hot_loop) with the same arguments.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
@@ -42,6 +42,12 @@ fn main() {
             let mut out = Tree::new();
             for _ in 0..count {
                 decoder.decode_into(std::hint::black_box(&bytes), &mut out).unwrap();
+            }
+        }
+        "view" => {
+            let mut decoder = v2::ViewDecoder::default();
+            for _ in 0..count {
+                std::hint::black_box(decoder.decode(std::hint::black_box(&bytes)).unwrap().node_count());
             }
         }
         other => panic!("unknown mode {other}"),

@@ -181,6 +181,27 @@ fn inspect_a_json_document_with_a_palette() {
     insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
 }
 
+/// A compact message lists each value with how it is written: a repeat names its slot, a
+/// prefix the bytes it shares, a number its packed size.
+#[test]
+fn inspect_a_compact_message() {
+    let json = br#"[{"id":1,"name":"node_1"},{"id":22,"name":"node_2","n":505874924095815681}]"#;
+    let bytes = sigma(&["encode", "--input", "json", "--compact"], json).stdout;
+    assert_eq!(bytes[0] & 0xF2, 0xA2, "a compact format byte");
+    let decoded = sigma(&["decode", "--output", "json"], &bytes);
+    assert_eq!(
+        json_events(&String::from_utf8(decoded.stdout).unwrap()),
+        json_events(std::str::from_utf8(json).unwrap())
+    );
+    let output = sigma(&["inspect"], &bytes);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+    assert_fails(
+        &sigma(&["encode", "--input", "json", "--format", "v1", "--compact"], json),
+        "--compact is a variant of v2",
+    );
+}
+
 /// The document as events: two texts with the same events are the same document.
 fn json_events(text: &str) -> Vec<String> {
     let mut reader = sigma_tree::json::JsonReader::new(text);

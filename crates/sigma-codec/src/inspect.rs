@@ -179,6 +179,9 @@ fn glyph_bytes<'a>(bytes: &'a [u8], offset: usize, payload: &Payload<'_>, id: u8
 }
 
 fn inspect_v2(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) -> Result<(), Error> {
+    if crate::v2::is_compact(bytes) {
+        return inspect_compact(bytes, limits, listing);
+    }
     let mut tree = sigma_tree::Tree::new();
     say(listing, format_args!("format  v2, {} bytes\n", bytes.len()));
     if let Some(&first) = bytes.first() {
@@ -231,6 +234,105 @@ fn inspect_v2(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) -> Resu
         let stored = crc.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b));
         line(listing, end, crc, &format!("crc32c {stored:#010x} (ok)"));
     }
+    crate::v2::Decoder::new(*limits).decode_into(bytes, &mut tree)?;
+    say(listing, format_args!("tree    {tree}\n"));
+    Ok(())
+}
+
+/// Lists a compact v2 message: each value with how it is written (a reference names the slot it
+/// repeats, a prefix the bytes it shares with the previous text value, a number its packed size).
+fn inspect_compact(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) -> Result<(), Error> {
+    use v2::compact::{self, CompactValue};
+    say(listing, format_args!("format  v2 compact, {} bytes\n", bytes.len()));
+    if let Some(&first) = bytes.first() {
+        let palette = if first & v2::PALETTE_FLAG != 0 { "palette" } else { "no palette" };
+        let check = if first & compact::SHORT_CHECK_FLAG != 0 { "one-byte check" } else { "four-byte check" };
+        line(listing, 0, &[first], &format!("format byte: v2 compact, {palette}, {check}"));
+    }
+    let mut reader = v2::CompactReader::new(bytes)?;
+    let palette = reader.palette();
+    if !palette.is_empty() {
+        let names: Vec<String> = palette
+            .iter()
+            .enumerate()
+            .map(|(code, &id)| format!("{code}={}", sigma_primitives::Primitive::new(id).name()))
+            .collect();
+        line(listing, 1, span(bytes, 1..2 + palette.len()), &format!("palette: {}", names.join(" ")));
+    }
+    // The slots and the previous text value, kept as the decoder keeps them (without its checks,
+    // which the decode below makes).
+    let mut slots: std::collections::HashMap<usize, Vec<u8>> = std::collections::HashMap::new();
+    let mut previous: Vec<u8> = Vec::new();
+    let mut open_last: Vec<bool> = Vec::new();
+    let mut complete = false;
+    while !reader.at_end() && !complete {
+        let node = reader.next_node()?;
+        let node_bytes = span(bytes, node.offset..reader.offset());
+        let mut text = format!(
+            "{}{}{}{} {}({:#04x})",
+            "  ".repeat(open_last.len()),
+            if node.has_children { 'C' } else { '-' },
+            if node.value.is_some() { 'V' } else { '-' },
+            if node.last_sibling { 'L' } else { '-' },
+            node.primitive.name(),
+            node.primitive.id()
+        );
+        if let Some(value) = node.value {
+            let (value, how) = match value {
+                CompactValue::Literal(value) => {
+                    if !compact::is_number(value) {
+                        slots.insert(compact::slot(value), value.to_vec());
+                        previous = value.to_vec();
+                    }
+                    (value.to_vec(), String::new())
+                }
+                CompactValue::Reference(slot) => {
+                    let value = slots.get(&(slot as usize)).cloned().unwrap_or_default();
+                    (value, format!(" (repeats slot {slot})"))
+                }
+                CompactValue::Number { packed, len } => {
+                    let mut value = Vec::new();
+                    let unpacked = compact::unpack_number(packed, len as usize, &mut value);
+                    let how = match (unpacked, packed.len()) {
+                        (Ok(()), 1) => " (number, 1 byte packed)".to_owned(),
+                        (Ok(()), n) => format!(" (number, {n} bytes packed)"),
+                        (Err(_), _) => " (number, bad packing)".to_owned(),
+                    };
+                    (value, how)
+                }
+                CompactValue::Prefix { shared, suffix } => {
+                    let mut value = previous.get(..usize::from(shared)).unwrap_or_default().to_vec();
+                    value.extend_from_slice(suffix);
+                    previous = value.clone();
+                    (value, format!(" (shares {shared} bytes with the previous text value)"))
+                }
+            };
+            text.push(' ');
+            text.push_str(&quoted(&String::from_utf8_lossy(&value)));
+            text.push_str(&how);
+        }
+        line(listing, node.offset, node_bytes, &text);
+        if node.has_children {
+            open_last.push(node.last_sibling);
+            continue;
+        }
+        let mut closes_parent = node.last_sibling;
+        while closes_parent {
+            closes_parent = open_last.pop().unwrap_or(false);
+        }
+        complete = open_last.is_empty();
+    }
+    let end = reader.offset();
+    let check = span(bytes, end..bytes.len());
+    match check.len() {
+        1 => line(listing, end, check, &format!("crc8 {:#04x} (ok)", check.first().copied().unwrap_or(0))),
+        v2::CRC_LEN => {
+            let stored = check.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b));
+            line(listing, end, check, &format!("crc32c {stored:#010x} (ok)"));
+        }
+        _ => {}
+    }
+    let mut tree = sigma_tree::Tree::new();
     crate::v2::Decoder::new(*limits).decode_into(bytes, &mut tree)?;
     say(listing, format_args!("tree    {tree}\n"));
     Ok(())

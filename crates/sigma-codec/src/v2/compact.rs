@@ -7,8 +7,8 @@
 //! which costs it bytes and costs the decoder nothing.
 
 use sigma_glyph::v2::compact::{
-    MAX_SHARED,
-    self, CompactNode, CompactReader, CompactSpec, CompactValue, CompactWriter, MIN_SHARED, SLOTS, ValueSpec,
+    self, CompactNode, CompactReader, CompactSpec, CompactValue, CompactWriter, MAX_SHARED, MIN_SHARED,
+    SLOTS, ValueSpec,
 };
 use sigma_glyph::v2::{CodeUsage, PrimitiveCoding};
 use sigma_tree::Tree;
@@ -84,8 +84,12 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if n != b.len() {
         return false;
     }
-    let word = |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes);
-    let half = |s: &[u8], at: usize| s.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok()).map(u32::from_le_bytes);
+    let word = |s: &[u8], at: usize| {
+        s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes)
+    };
+    let half = |s: &[u8], at: usize| {
+        s.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok()).map(u32::from_le_bytes)
+    };
     match n {
         8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
         4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
@@ -249,10 +253,16 @@ fn add_value(
         CompactValue::Number { len, .. } => len as usize,
         CompactValue::Prefix { shared, suffix } => {
             if usize::from(shared) < MIN_SHARED {
-                return Err(non_canonical(at, "a value sharing fewer than 4 bytes with the previous text value is no prefix"));
+                return Err(non_canonical(
+                    at,
+                    "a value sharing fewer than 4 bytes with the previous text value is no prefix",
+                ));
             }
             if u32::from(shared) > slots.previous.1 {
-                return Err(non_canonical(at, "a prefix value shares more bytes than the previous text value has"));
+                return Err(non_canonical(
+                    at,
+                    "a prefix value shares more bytes than the previous text value has",
+                ));
             }
             usize::from(shared) + suffix.len()
         }
@@ -270,7 +280,10 @@ fn add_value(
             } else {
                 let buffer = builder.value_bytes();
                 if compact::shared_prefix(span_bytes(buffer, slots.previous), bytes) >= MIN_SHARED {
-                    return Err(non_canonical(at, "a value sharing 4 bytes or more with the previous text value is a prefix"));
+                    return Err(non_canonical(
+                        at,
+                        "a value sharing 4 bytes or more with the previous text value is a prefix",
+                    ));
                 }
                 let slot = compact::slot(bytes);
                 if slots.get(slot).is_some_and(|held| same_bytes(span_bytes(buffer, held), bytes)) {
@@ -285,11 +298,22 @@ fn add_value(
         CompactValue::Reference(slot) => {
             let held = slots.get(slot as usize).unwrap_or((0, 0));
             let buffer = builder.value_bytes();
-            if compact::shared_prefix(span_bytes(buffer, slots.previous), span_bytes(buffer, held)) >= MIN_SHARED {
-                return Err(non_canonical(at, "a value sharing 4 bytes or more with the previous text value is a prefix"));
+            if compact::shared_prefix(span_bytes(buffer, slots.previous), span_bytes(buffer, held))
+                >= MIN_SHARED
+            {
+                return Err(non_canonical(
+                    at,
+                    "a value sharing 4 bytes or more with the previous text value is a prefix",
+                ));
             }
             let span = held.0 as usize..(held.0 + held.1) as usize;
-            Ok(builder.preorder_node_written(primitive, len, |b| b.extend_from_within(span), children, last)?)
+            Ok(builder.preorder_node_written(
+                primitive,
+                len,
+                |b| b.extend_from_within(span),
+                children,
+                last,
+            )?)
         }
         CompactValue::Number { packed, .. } => {
             if len < 2 {
@@ -304,7 +328,10 @@ fn add_value(
                 last,
             );
             if let Some(i) = bad {
-                return Err(non_canonical(node.payload_offset + i, "a packed number holds a pad (0xF) where a character belongs, or lacks it after an odd count"));
+                return Err(non_canonical(
+                    node.payload_offset + i,
+                    "a packed number holds a pad (0xF) where a character belongs, or lacks it after an odd count",
+                ));
             }
             Ok(written?)
         }
@@ -315,8 +342,15 @@ fn add_value(
             // once, unless one of them ends there.
             let buffer = builder.value_bytes();
             let next_previous = buffer.get(from as usize + shared).copied();
-            if shared < MAX_SHARED && shared < previous_len as usize && suffix.first().is_some() && suffix.first().copied() == next_previous {
-                return Err(non_canonical(at, "a prefix value shares all it can with the previous text value (up to 255 bytes)"));
+            if shared < MAX_SHARED
+                && shared < previous_len as usize
+                && suffix.first().is_some()
+                && suffix.first().copied() == next_previous
+            {
+                return Err(non_canonical(
+                    at,
+                    "a prefix value shares all it can with the previous text value (up to 255 bytes)",
+                ));
             }
             let from = from as usize;
             let complete = builder.preorder_node_written(

@@ -22,6 +22,9 @@
 //! ```
 
 mod compact;
+mod view;
+
+pub use view::{View, ViewDecoder, ViewNode};
 
 use sigma_glyph::v2::{
     self as wire, CodeUsage, NodeSpec, PrimitiveCoding, PrimitiveUsage, Reader, SizedWriter, ValueRef,
@@ -215,7 +218,7 @@ impl Decoder {
     /// Decodes `bytes` into `tree`, reusing its allocations. On error `tree` is left empty.
     pub fn decode_into(&mut self, bytes: &[u8], tree: &mut Tree) -> Result<(), Error> {
         let mut builder = RawBuilder::reuse(std::mem::take(tree), std::mem::take(&mut self.builder_stack));
-        let compact = bytes.first().is_some_and(|&b| b & 0xF0 == wire::FORMAT_BYTE && b & wire::compact::COMPACT_FLAG != 0);
+        let compact = is_compact(bytes);
         let run = if compact {
             self.limits
                 .check(Limit::Bytes, bytes.len() as u64, 0)
@@ -235,7 +238,11 @@ impl Decoder {
             Ok(()) => Ok(()),
             Err(sigma_tree::Error::InvalidUtf8 { node, valid_up_to }) => {
                 // The message decoded once up to its values' UTF-8, so node `node` is there.
-                let at = if compact { compact::value_offset(bytes, node, valid_up_to) } else { value_offset(bytes, node).map(|at| at + valid_up_to) };
+                let at = if compact {
+                    compact::value_offset(bytes, node, valid_up_to)
+                } else {
+                    value_offset(bytes, node).map(|at| at + valid_up_to)
+                };
                 debug_assert!(at.is_some(), "node {node} of a message that decoded");
                 Err(Error::Glyph(sigma_glyph::Error::InvalidUtf8 { offset: at.unwrap_or(0) }))
             }
@@ -288,6 +295,12 @@ impl Decoder {
         }
         check_coding(&usage, reader.palette())
     }
+}
+
+/// Whether `bytes` start with a compact v2 format byte.
+#[inline]
+pub(crate) fn is_compact(bytes: &[u8]) -> bool {
+    bytes.first().is_some_and(|&b| b & 0xF0 == wire::FORMAT_BYTE && b & wire::compact::COMPACT_FLAG != 0)
 }
 
 /// Checks that a message whose nodes used `usage`, with `palette` (empty: none), has its tree's

@@ -4,9 +4,9 @@
 
 use proptest::prelude::*;
 use sigma_codec::{DecodeLimits, Error, Limit, v2};
+use sigma_glyph::v2::compact::slot;
 use sigma_glyph::v2::compact::{SHORT_CHECK_FLAG, crc8};
 use sigma_testkit::fixture_trees;
-use sigma_glyph::v2::compact::slot;
 use sigma_tree::arbitrary::{TreeConfig, related_trees, trees};
 use sigma_tree::{Tree, samples};
 
@@ -80,8 +80,7 @@ fn bytes_spelled_out() {
     assert_eq!(simple, message(&simple[..7]));
 
     // A reference, a packed number and a prefix.
-    let tree =
-        Tree::from_json_document(r#"[{"id":1,"name":"node_1"},{"id":22,"name":"node_2"}]"#).unwrap();
+    let tree = Tree::from_json_document(r#"[{"id":1,"name":"node_1"},{"id":22,"name":"node_2"}]"#).unwrap();
     let bytes = v2::encode_compact(&tree).unwrap();
     let reference = |value: &str| (slot(value.as_bytes()) as u32) << 2 | 1;
     let mut expected = vec![0xA3, 5, 0x70, 0x71, 0x78, 0x79, 0x7F]; // compact, palette of 5
@@ -253,12 +252,18 @@ fn hostile_bytes_give_the_right_errors() {
         (
             "a pad inside a number",
             message(&[0xA2, 0x40, 4 << 2 | 2, 0x1F, 0x23]),
-            non_canonical(3, "a packed number holds a pad (0xF) where a character belongs, or lacks it after an odd count"),
+            non_canonical(
+                3,
+                "a packed number holds a pad (0xF) where a character belongs, or lacks it after an odd count",
+            ),
         ),
         (
             "an odd number without its pad",
             message(&[0xA2, 0x40, 3 << 2 | 2, 0x12, 0x34]),
-            non_canonical(4, "a packed number holds a pad (0xF) where a character belongs, or lacks it after an odd count"),
+            non_canonical(
+                4,
+                "a packed number holds a pad (0xF) where a character belongs, or lacks it after an odd count",
+            ),
         ),
         (
             "a prefix of nothing",
@@ -277,13 +282,47 @@ fn hostile_bytes_give_the_right_errors() {
         ),
         (
             "a literal that shares four bytes",
-            message(&[0xA2, 0x80, 0x40, 4 << 2, b'a', b'b', b'c', b'd', 0x60, 5 << 2, b'a', b'b', b'c', b'd', b'e']),
+            message(&[
+                0xA2,
+                0x80,
+                0x40,
+                4 << 2,
+                b'a',
+                b'b',
+                b'c',
+                b'd',
+                0x60,
+                5 << 2,
+                b'a',
+                b'b',
+                b'c',
+                b'd',
+                b'e',
+            ]),
             non_canonical(9, "a value sharing 4 bytes or more with the previous text value is a prefix"),
         ),
         (
             "a prefix that could share more",
-            message(&[0xA2, 0x80, 0x40, 5 << 2, b'a', b'b', b'c', b'd', b'e', 0x60, 2 << 2 | 3, 4, b'e', b'x']),
-            non_canonical(10, "a prefix value shares all it can with the previous text value (up to 255 bytes)"),
+            message(&[
+                0xA2,
+                0x80,
+                0x40,
+                5 << 2,
+                b'a',
+                b'b',
+                b'c',
+                b'd',
+                b'e',
+                0x60,
+                2 << 2 | 3,
+                4,
+                b'e',
+                b'x',
+            ]),
+            non_canonical(
+                10,
+                "a prefix value shares all it can with the previous text value (up to 255 bytes)",
+            ),
         ),
         (
             "a prefix that makes a number",
@@ -325,7 +364,22 @@ fn hostile_bytes_give_the_right_errors() {
             // "é" is C3 A9: a prefix can share the first byte of a character, but the character
             // must be whole in the value it makes.
             "a prefix that splits a character",
-            message(&[0xA2, 0x80, 0x40, 6 << 2, b'a', b'b', b'c', b'd', 0xC3, 0xA9, 0x60, 1 << 2 | 3, 5, b'x']),
+            message(&[
+                0xA2,
+                0x80,
+                0x40,
+                6 << 2,
+                b'a',
+                b'b',
+                b'c',
+                b'd',
+                0xC3,
+                0xA9,
+                0x60,
+                1 << 2 | 3,
+                5,
+                b'x',
+            ]),
             Error::Glyph(G::InvalidUtf8 { offset: 13 }),
         ),
     ];
@@ -356,7 +410,10 @@ fn references_cannot_outgrow_the_limits() {
     let limits = DecodeLimits { max_total_value_bytes: 1 << 20, ..DecodeLimits::DEFAULT };
     let err = v2::Decoder::new(limits).decode_into(&bytes, &mut Tree::new()).unwrap_err();
     assert!(
-        matches!(err, Error::LimitExceeded { limit: Limit::TotalValueBytes, found: 1_049_001, max: 1_048_576, .. }),
+        matches!(
+            err,
+            Error::LimitExceeded { limit: Limit::TotalValueBytes, found: 1_049_001, max: 1_048_576, .. }
+        ),
         "{err}"
     );
     assert!(err.to_string().contains("--max-total-value-bytes"), "{err}");
@@ -374,6 +431,9 @@ fn the_plain_reader_refuses_compact_messages_and_the_reverse() {
     let compact = v2::encode_compact(&samples::medium()).unwrap();
     let plain = v2::encode(&samples::medium()).unwrap();
     assert!(matches!(sigma_glyph::v2::Reader::new(&compact), Err(sigma_glyph::Error::BadFormatByte { .. })));
-    assert!(matches!(sigma_glyph::v2::CompactReader::new(&plain), Err(sigma_glyph::Error::BadFormatByte { .. })));
+    assert!(matches!(
+        sigma_glyph::v2::CompactReader::new(&plain),
+        Err(sigma_glyph::Error::BadFormatByte { .. })
+    ));
     assert_eq!(sigma_codec::detect(&compact).unwrap(), sigma_codec::Format::V2);
 }

@@ -11,3 +11,4 @@ mod v1_examples;
 mod v1_faults;
 mod v1_props;
 mod v2;
+mod view;

@@ -570,7 +570,7 @@ impl<'b> CompactWriter<'b> {
                     ValueSpec::Literal { bytes, len } => (len, ValueKind::Literal, bytes, len, None),
                     ValueSpec::Reference(slot) => (slot as usize, ValueKind::Reference, &[][..], 0, None),
                     ValueSpec::Number(text) => (text.len(), ValueKind::Number, &[][..], 0, None),
-                ValueSpec::Packed { len, .. } => (usize::from(len), ValueKind::Number, &[][..], 0, None),
+                    ValueSpec::Packed { len, .. } => (usize::from(len), ValueKind::Number, &[][..], 0, None),
                     ValueSpec::Prefix { shared, suffix, len } => {
                         (len, ValueKind::Prefix, suffix, len, Some(shared))
                     }
@@ -737,7 +737,9 @@ fn node_slow(
             bytes.get(..len).unwrap_or_default()
         }
         Some(ValueSpec::Number(text)) => text,
-        Some(ValueSpec::Packed { ref packed, len }) => packed.get(..usize::from(len).div_ceil(2)).unwrap_or_default(),
+        Some(ValueSpec::Packed { ref packed, len }) => {
+            packed.get(..usize::from(len).div_ceil(2)).unwrap_or_default()
+        }
     };
     let body =
         if matches!(value, Some(ValueSpec::Number(_))) { payload.len().div_ceil(2) } else { payload.len() };
