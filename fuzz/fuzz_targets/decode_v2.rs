@@ -1,4 +1,5 @@
-//! Arbitrary bytes as a v2 message: never a panic; whatever decodes re-encodes to the same bytes.
+//! Arbitrary bytes as a v2 message (plain or compact): never a panic; whatever decodes re-encodes
+//! to the same bytes; a view agrees with the decode.
 //! The check itself is `sigma_testkit::fuzz::decode_v2`, which the replay of kept inputs calls too.
 #![no_main]
 

@@ -249,6 +249,39 @@ fn float(value: &Value) -> Cell {
     }
 }
 
+/// Workloads of at least this many nodes are the big ones: their goals differ from a seed
+/// tree's.
+const BIG_WORKLOAD_NODES: f64 = 4000.0;
+
+/// The v2 goals for one workload, each ratio with its goal and a mark: compact v2's bytes and
+/// times against bitcode and postcard, plain v2's against postcard (tighter on big workloads,
+/// "no slower" on small trees), and a view's decode against a tree decode.
+fn goals(nodes: f64, codecs: &[Value]) -> String {
+    let get = |codec: &str, field: &str| find(codecs, codec).and_then(|c| c[field].as_f64());
+    let big = nodes >= BIG_WORKLOAD_NODES;
+    let mut parts = Vec::new();
+    let mut goal = |label: &str, a: Option<f64>, b: Option<f64>, at_most: f64| {
+        if let (Some(a), Some(b)) = (a, b)
+            && b > 0.0
+        {
+            let r = a / b;
+            parts.push(format!("{label} {r:.3} (≤ {at_most:.3} {})", if r <= at_most { "✓" } else { "✗" }));
+        }
+    };
+    let compact_bytes = if big { 0.9 } else { 1.0 };
+    goal("compact bytes/bitcode", get("sigma-v2-compact", "bytes"), get("bitcode", "bytes"), compact_bytes);
+    goal("compact enc/bitcode", get("sigma-v2-compact", "encode_ns"), get("bitcode", "encode_ns"), 0.5);
+    goal("compact enc/postcard", get("sigma-v2-compact", "encode_ns"), get("postcard", "encode_ns"), 1.0);
+    goal("compact dec/bitcode", get("sigma-v2-compact", "decode_ns"), get("bitcode", "decode_ns"), 1.0 / 3.0);
+    let (encode, decode) = if big { (1.0 / 3.0, 0.2) } else { (1.0, 1.0) };
+    goal("v2 enc/postcard", get("sigma-v2", "encode_ns"), get("postcard", "encode_ns"), encode);
+    goal("v2 dec/postcard", get("sigma-v2", "decode_ns"), get("postcard", "decode_ns"), decode);
+    if big {
+        goal("view dec/v2 dec", get("sigma-v2-view", "decode_ns"), get("sigma-v2", "decode_ns"), 0.5);
+    }
+    if parts.is_empty() { String::new() } else { format!("goals: {}\n", parts.join(", ")) }
+}
+
 fn ratio(a: Option<f64>, b: Option<f64>) -> Cell {
     match (a, b) {
         (Some(a), Some(b)) if b > 0.0 => Cell::Float(a / b, 3),
@@ -318,15 +351,17 @@ pub(crate) fn render(report: &Value) -> (String, String) {
                     _ => "-".to_owned(),
                 };
             let line = format!(
-                "sigma-v2 vs the reference: encode {} faster, decode {} faster\n",
+                "sigma-v2 vs the reference: encode {} faster, decode {} faster\n{}",
                 speedup("encode_ns", encode),
-                speedup("decode_ns", decode)
+                speedup("decode_ns", decode),
+                goals(nodes, codecs)
             );
             let _ = writeln!(text, "{}{line}", table.to_text());
             let _ = writeln!(markdown, "{}\n{line}", table.to_markdown());
         } else {
-            let _ = writeln!(text, "{}", table.to_text());
-            let _ = writeln!(markdown, "{}", table.to_markdown());
+            let line = goals(nodes, codecs);
+            let _ = writeln!(text, "{}{line}", table.to_text());
+            let _ = writeln!(markdown, "{}\n{line}", table.to_markdown());
         }
     }
     for s in report["streams"].as_array().into_iter().flatten() {
@@ -487,6 +522,8 @@ pub(crate) fn render(report: &Value) -> (String, String) {
 
 const COLORS: &[(&str, &str)] = &[
     ("sigma-v2", "#d62728"),
+    ("sigma-v2-compact", "#e6550d"),
+    ("sigma-v2-view", "#fdae6b"),
     ("sigma-v1", "#ff9896"),
     ("postcard", "#1f77b4"),
     ("bitcode", "#2ca02c"),

@@ -76,6 +76,13 @@ fn seed(target: &str, corpus: &Path) -> Result<(), String> {
             for example in examples {
                 let bytes = sigma_codec::v2::encode(&example.tree).map_err(|e| e.to_string())?;
                 seeds.push((format!("example-{}", example.name), bytes));
+                let compact = sigma_codec::v2::encode_compact(&example.tree).map_err(|e| e.to_string())?;
+                seeds.push((format!("example-{}-compact", example.name), compact));
+            }
+            for (i, message) in messages.iter().take(4).enumerate() {
+                let tree = sigma_tree::Tree::from_json_document(message).map_err(|e| e.to_string())?;
+                let compact = sigma_codec::v2::encode_compact(&tree).map_err(|e| e.to_string())?;
+                seeds.push((format!("citm-{i}-compact"), compact));
             }
         }
         "session" | "json_document" => {

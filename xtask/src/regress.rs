@@ -1,11 +1,11 @@
 //! `cargo xtask regress [--bytes] [--update]`: guards what the project has achieved.
 //!
 //! - **Bytes** (what CI runs, also as the test `regress::tests::encodings_match_the_snapshot`):
-//!   encodes every fixture in v1 and v2, and the corpus streams as session streams (each coding,
+//!   encodes every fixture in v1, v2 and compact v2, and the corpus streams as session streams (each coding,
 //!   with and without a codebook trained on the first half, and the codebook file), and compares
 //!   lengths and a hash of the bytes with `fixtures/regress/encodings.json`.
 //! - **Timing** (for people): runs the benches quickly and compares each workload's ratio of
-//!   sigma-v2 time to postcard time, and each stream's ratio of the default session coding's time
+//!   sigma-v2 time (plain, compact, and decoding to a view) to postcard time, and each stream's ratio of the default session coding's time
 //!   to zstd-3+dict+tree's, measured side by side in the same run, with
 //!   `fixtures/regress/timing.json`. A ratio more than [`TIMING_TOLERANCE`] above its baseline is a
 //!   regression; absolute times are never compared (this machine is noisy), and workloads below
@@ -73,7 +73,14 @@ pub(crate) fn encodings() -> Result<Value, String> {
     };
     let mut out = serde_json::Map::new();
     for (name, tree) in sigma_testkit::fixture_trees() {
-        out.insert(name, json!({ "v1": describe(v1::encode(&tree)), "v2": describe(v2::encode(&tree)) }));
+        out.insert(
+            name,
+            json!({
+                "v1": describe(v1::encode(&tree)),
+                "v2": describe(v2::encode(&tree)),
+                "v2-compact": describe(v2::encode_compact(&tree)),
+            }),
+        );
     }
     for (name, stream) in [
         ("session/twitter statuses", Stream::TwitterStatuses),
@@ -133,8 +140,8 @@ pub(crate) fn compare_encodings(then: &Value, now: &Value) -> Vec<String> {
 /// few-node tree to within a factor of two at best (call overhead and noise dominate).
 pub(crate) const MIN_TIMED_NODES: u64 = 1000;
 
-/// sigma-v2 time over postcard time, per workload (of at least [`MIN_TIMED_NODES`]) and
-/// direction, from a report.
+/// sigma-v2 time (plain, compact, and decoding to a view) over postcard time, per workload (of
+/// at least [`MIN_TIMED_NODES`]) and direction, from a report.
 fn ratios(report: &Value) -> Value {
     let mut out = serde_json::Map::new();
     for w in report["workloads"].as_array().into_iter().flatten() {
@@ -145,13 +152,19 @@ fn ratios(report: &Value) -> Value {
         let get = |codec: &str, field: &str| {
             codecs.iter().find(|c| c["codec"] == codec).and_then(|c| c[field].as_f64())
         };
-        let ratio = |field: &str| match (get("sigma-v2", field), get("postcard", field)) {
+        let ratio = |codec: &str, field: &str| match (get(codec, field), get("postcard", field)) {
             (Some(s), Some(p)) if p > 0.0 => json!((s / p * 1000.0).round() / 1000.0),
             _ => Value::Null,
         };
         out.insert(
             w["name"].as_str().unwrap_or_default().to_owned(),
-            json!({ "encode_vs_postcard": ratio("encode_ns"), "decode_vs_postcard": ratio("decode_ns") }),
+            json!({
+                "encode_vs_postcard": ratio("sigma-v2", "encode_ns"),
+                "decode_vs_postcard": ratio("sigma-v2", "decode_ns"),
+                "compact_encode_vs_postcard": ratio("sigma-v2-compact", "encode_ns"),
+                "compact_decode_vs_postcard": ratio("sigma-v2-compact", "decode_ns"),
+                "view_decode_vs_postcard": ratio("sigma-v2-view", "decode_ns"),
+            }),
         );
     }
     // Session streams: the default coding's time over zstd's with the JSON text made from and
@@ -177,8 +190,15 @@ fn ratios(report: &Value) -> Value {
 }
 
 /// The directions a timing ratio is kept for.
-const DIRECTIONS: [&str; 4] =
-    ["encode_vs_postcard", "decode_vs_postcard", "encode_vs_zstd3_tree", "decode_vs_zstd3_tree"];
+const DIRECTIONS: [&str; 7] = [
+    "encode_vs_postcard",
+    "decode_vs_postcard",
+    "compact_encode_vs_postcard",
+    "compact_decode_vs_postcard",
+    "view_decode_vs_postcard",
+    "encode_vs_zstd3_tree",
+    "decode_vs_zstd3_tree",
+];
 
 fn check_timing(root: &Path, update: bool) -> Result<Vec<String>, String> {
     run_benches(root, &["--warm-up-time", "0.5", "--measurement-time", "1.5", "--sample-size", "20"])?;
@@ -186,7 +206,7 @@ fn check_timing(root: &Path, update: bool) -> Result<Vec<String>, String> {
     let path = snapshot_dir(root).join("timing.json");
     if update {
         let doc = json!({
-            "about": "sigma-v2 time / postcard time per workload of at least 1,000 nodes, and the default session coding's time / zstd-3+dict+tree's per stream, from one `cargo xtask regress --update` run",
+            "about": "sigma-v2 time (plain, compact, view) / postcard time per workload of at least 1,000 nodes, and the default session coding's time / zstd-3+dict+tree's per stream, from one `cargo xtask regress --update` run",
             "tolerance": TIMING_TOLERANCE,
             "ratios": now,
         });

@@ -146,6 +146,72 @@ fn steady_state_allocates_nothing_on_every_workload() {
     }
 }
 
+/// Every workload in compact v2, and as views of plain and compact messages: after the first
+/// call, encoding, decoding and viewing allocate nothing.
+#[test]
+fn compact_messages_and_views_allocate_nothing_when_warm() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let workloads: Vec<Tree> = sigma_testkit::fixture_trees().into_iter().map(|(_, tree)| tree).collect();
+    let mut encoder = v2::Encoder::compact();
+    let mut decoder = v2::Decoder::new(DecodeLimits::DEFAULT);
+    let mut viewer = v2::ViewDecoder::new(DecodeLimits::DEFAULT);
+    let mut buf = Vec::new();
+    let mut decoded = Tree::new();
+    for tree in &workloads {
+        let plain = v2::encode(tree).unwrap();
+        buf.clear();
+        encoder.encode_into(tree, &mut buf).unwrap();
+        decoder.decode_into(&buf, &mut decoded).unwrap();
+        viewer.decode(&plain).unwrap();
+        viewer.decode(&buf).unwrap();
+        for _ in 0..3 {
+            let (result, usage) = measure(|| {
+                buf.clear();
+                encoder.encode_into(tree, &mut buf)
+            });
+            result.unwrap();
+            assert_eq!(usage.allocations, 0, "compact encode of {} nodes: {usage:?}", tree.node_count());
+            let (result, usage) = measure(|| decoder.decode_into(&buf, &mut decoded));
+            result.unwrap();
+            assert_eq!(usage.allocations, 0, "compact decode of {} nodes: {usage:?}", tree.node_count());
+            assert_eq!(&decoded, tree);
+            for (variant, bytes) in [("plain", &plain), ("compact", &buf)] {
+                let (count, usage) = measure(|| viewer.decode(bytes).map(|view| view.node_count()));
+                assert_eq!(count.unwrap(), tree.node_count());
+                assert_eq!(usage.allocations, 0, "{variant} view of {} nodes: {usage:?}", tree.node_count());
+            }
+        }
+    }
+}
+
+/// A compact message of 200 kB whose references would make 100 MB of values stops at
+/// `max_total_value_bytes`, having allocated about that much.
+#[test]
+fn references_allocate_no_more_than_the_total_value_limit() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let big = "x".repeat(1000);
+    let mut body = vec![0xA2, 0x80, 0x40, (1000u32 << 2) as u8 | 0x80, (1000u32 << 2 >> 7) as u8];
+    body.extend_from_slice(big.as_bytes());
+    body.extend([0x40, 1 << 2, b'y']);
+    let h = (sigma_glyph::v2::compact::slot(big.as_bytes()) as u32) << 2 | 1;
+    let reference = if h < 0x80 { vec![h as u8] } else { vec![h as u8 | 0x80, (h >> 7) as u8] };
+    for i in 0..100_000 {
+        body.push(if i == 99_999 { 0x60 } else { 0x40 });
+        body.extend_from_slice(&reference);
+    }
+    let bytes = message(&body);
+    let limits = DecodeLimits { max_total_value_bytes: 1 << 20, ..DecodeLimits::DEFAULT };
+    let mut decoder = v2::Decoder::new(limits);
+    let (result, usage) = measure(|| decoder.decode_into(&bytes, &mut Tree::new()));
+    assert!(matches!(result, Err(Error::LimitExceeded { limit: Limit::TotalValueBytes, .. })), "{result:?}");
+    // The values (grown by doubling to just over 1 MiB) and about a thousand node records.
+    assert!(usage.peak_above_start < (2 << 20) + 64 * 1024, "{usage:?}");
+    let mut viewer = v2::ViewDecoder::new(limits);
+    let (result, usage) = measure(|| viewer.decode(&bytes).map(|view| view.node_count()));
+    assert!(matches!(result, Err(Error::LimitExceeded { limit: Limit::TotalValueBytes, .. })), "{result:?}");
+    assert!(usage.peak_above_start < (2 << 20) + 64 * 1024, "{usage:?}");
+}
+
 #[test]
 fn a_warm_single_threaded_batch_allocates_nothing() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());

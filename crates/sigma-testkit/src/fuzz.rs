@@ -55,33 +55,53 @@ pub fn decode_v1(data: &[u8]) {
     }
 }
 
-/// Arbitrary bytes as a v2 message: never a panic; whatever decodes re-encodes to exactly the
-/// same bytes, so no wrong tree can slip through.
+/// Arbitrary bytes as a v2 message, plain or compact: never a panic; whatever decodes re-encodes
+/// to exactly the same bytes in its variant, so no wrong tree can slip through; a view of the
+/// bytes shows the same tree, or fails with the same error.
 pub fn decode_v2(data: &[u8]) {
-    // Give most inputs a v2 format byte and a valid CRC so the fuzzer reaches the nodes.
+    // Give most inputs a v2 format byte and a valid check so the fuzzer reaches the nodes.
     let mut bytes = data.to_vec();
     if bytes.len() >= 6 && bytes[0] & 0x10 == 0 {
-        bytes[0] = 0xA0 | (bytes[0] & 1);
+        let compact = bytes[0] & 0x02 != 0;
+        bytes[0] = 0xA0 | (bytes[0] & 0x03);
         let len = bytes.len();
-        fix_crc32c(&mut bytes, 0, len);
+        if compact && len - 1 <= sigma_glyph::v2::compact::SHORT_CHECK_MAX {
+            bytes[0] |= sigma_glyph::v2::compact::SHORT_CHECK_FLAG;
+            bytes[len - 1] = sigma_glyph::v2::compact::crc8(&bytes[..len - 1]);
+        } else {
+            fix_crc32c(&mut bytes, 0, len);
+        }
     }
     let _listing = sigma_codec::inspect::inspect(&bytes);
-    if let Ok(tree) = v2::decode(&bytes) {
-        assert_eq!(v2::encode(&tree).expect("a decoded v2 tree encodes"), bytes);
+    let decoded = v2::decode(&bytes);
+    if let Ok(tree) = &decoded {
+        let compact = bytes[0] & 0x02 != 0;
+        let again = if compact { v2::encode_compact(tree) } else { v2::encode(tree) };
+        assert_eq!(again.expect("a decoded v2 tree encodes"), bytes);
+    }
+    let mut viewer = v2::ViewDecoder::default();
+    match (viewer.decode(&bytes), decoded) {
+        (Ok(view), Ok(tree)) => assert_eq!(view.to_tree(), tree),
+        (Err(seen), Err(expected)) => assert_eq!(seen, expected),
+        (seen, expected) => panic!("view {:?}, decode {expected:?}", seen.map(|v| v.node_count())),
     }
 }
 
-/// Arbitrary trees (built from the input as a list of steps) round-trip through v2 always, and
-/// through v1 whenever v1 accepts them; v2 is smaller than v1 whenever both hold the tree; a
-/// reused v2 encoder writes the same bytes whatever it encoded before.
+/// Arbitrary trees (built from the input as a list of steps) round-trip through v2 (plain and
+/// compact, and as views) always, and through v1 whenever v1 accepts them; v2 is smaller than v1
+/// whenever both hold the tree; a reused v2 encoder writes the same bytes whatever it encoded
+/// before.
 pub fn round_trip(data: &[u8]) {
     let mut builder = TreeBuilder::new();
     let mut values = String::new();
     for chunk in data.chunks(3) {
         let [op, id, len] = [chunk.first(), chunk.get(1), chunk.get(2)].map(|b| b.copied().unwrap_or(0));
+        // Values that repeat, share starts and are numbers: what compact v2 writes specially.
         values.clear();
-        for _ in 0..len % 8 {
-            values.push(char::from(b'a' + len % 26));
+        for i in 0..len % 8 {
+            let alphabet = if len & 0x40 != 0 { &b"0123456789.-e"[..] } else { &b"abcdefgh"[..] };
+            let pick = usize::from(id.wrapping_add(i)) % if i < 4 { 2 } else { alphabet.len() };
+            values.push(char::from(alphabet.get(pick).copied().unwrap_or(b'a')));
         }
         let value = (len & 0x80 != 0).then_some(values.as_str());
         let primitive = Primitive::new(id);
@@ -116,6 +136,19 @@ pub fn round_trip(data: &[u8]) {
     if let Ok(v1_bytes) = v1::encode(&tree) {
         assert_eq!(v1::decode(&v1_bytes).expect("v1 decodes what it encodes"), tree);
         assert!(v2_bytes.len() < v1_bytes.len());
+    }
+    // Compact v2, fresh and from an encoder that wrote another tree first; views of both.
+    let compact = v2::encode_compact(&tree).expect("compact v2 holds every tree");
+    assert_eq!(v2::decode(&compact).expect("compact v2 decodes what it encodes"), tree);
+    let mut encoder = v2::Encoder::compact();
+    let mut buf = Vec::new();
+    encoder.encode_into(&json, &mut buf).expect("primer");
+    buf.clear();
+    encoder.encode_into(&tree, &mut buf).expect("compact v2 holds every tree");
+    assert_eq!(buf, compact);
+    let mut viewer = v2::ViewDecoder::default();
+    for bytes in [&v2_bytes, &compact] {
+        assert_eq!(viewer.decode(bytes).expect("a view of an encoding").to_tree(), tree);
     }
 }
 
