@@ -10,7 +10,7 @@ use sigma_glyph::v2::compact::{
     self, CompactNode, CompactReader, CompactSpec, CompactValue, CompactWriter, MAX_SHARED, MIN_SHARED,
     SLOTS, ValueSpec,
 };
-use sigma_glyph::v2::{CodeUsage, PrimitiveCoding};
+use sigma_glyph::v2::{self as wire, CodeUsage, PrimitiveCoding};
 use sigma_tree::Tree;
 use sigma_tree::raw::{RawBuilder, ValueBytes};
 
@@ -109,6 +109,12 @@ pub(crate) fn encode_into(
         return Err(Error::EmptyTree);
     }
     let start = buf.len();
+    if tree.node_count() <= super::SMALL_TREE_NODES
+        && let Some(written) = write_small(tree, buf, slots)
+    {
+        *last_coding = PrimitiveCoding::Identity;
+        return written.inspect_err(|_| buf.truncate(start)).map_err(Error::from);
+    }
     // Written with the last tree's coding while gathering this one's; if they differ, written
     // again with the right one (as plain messages are).
     let guess = *last_coding;
@@ -121,6 +127,98 @@ pub(crate) fn encode_into(
         write(tree, buf, slots, &coding).0
     };
     written.inspect_err(|_| buf.truncate(start)).map_err(Error::from)
+}
+
+/// The form of the value at `at..at + len` of `values` (the tree's value buffer), by the rules of
+/// compact v2, updating the slots as a decoder will.
+#[inline(always)]
+fn choose<'v>(values: &'v [u8], at: usize, len: usize, slots: &mut Slots) -> ValueSpec<'v> {
+    // The value and what follows it in the tree's buffer, for chunked copies.
+    let tail = values.get(at..);
+    debug_assert!(tail.is_some_and(|t| t.len() >= len), "a value span lies in the tree's buffer");
+    let tail = tail.unwrap_or_default();
+    let value = tail.get(..len).unwrap_or_default();
+    if !value.first().is_some_and(|&b| compact::is_number_char(b)) {
+        // Text (or the empty value, text too).
+    } else if len <= compact::MAX_PACKED_CHARS {
+        let mut packed = [0; compact::CHUNK];
+        if compact::pack_if_number(value, &mut packed).is_some() {
+            return if len >= 2 {
+                ValueSpec::Packed { packed, len: len as u8 }
+            } else {
+                ValueSpec::Literal { bytes: tail, len }
+            };
+        }
+    } else if compact::is_number(value) {
+        return ValueSpec::Number(value);
+    }
+    let shared = shared_in(values, slots.previous, (at as u32, len as u32));
+    if shared >= MIN_SHARED {
+        slots.set_previous((at as u32, len as u32));
+        let suffix = tail.get(shared..).unwrap_or_default();
+        return ValueSpec::Prefix { shared: shared as u8, suffix, len: len - shared };
+    }
+    let slot = compact::slot(value);
+    if let Some(held) = slots.get(slot)
+        && same_bytes(span_bytes(values, held), value)
+    {
+        return ValueSpec::Reference(slot as u32);
+    }
+    slots.put(slot, (at as u32, len as u32));
+    ValueSpec::Literal { bytes: tail, len }
+}
+
+/// The bytes the values at spans `a` and `b` of `values` start with in common (at most 255): as
+/// [`compact::shared_prefix`], but first comparing one word of each read in place (the buffer
+/// runs on past a value, but for the last), which settles short values without a loop.
+#[inline(always)]
+fn shared_in(values: &[u8], a: (u32, u32), b: (u32, u32)) -> usize {
+    let word = |at: u32| {
+        values
+            .get(at as usize..at as usize + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map(u64::from_le_bytes)
+    };
+    let shortest = a.1.min(b.1) as usize;
+    if let (Some(x), Some(y)) = (word(a.0), word(b.0)) {
+        let diff = x ^ y;
+        if diff != 0 || shortest <= 8 {
+            let same = if diff == 0 { 8 } else { (diff.trailing_zeros() / 8) as usize };
+            return same.min(shortest);
+        }
+    }
+    compact::shared_prefix(span_bytes(values, a), span_bytes(values, b))
+}
+
+/// Writes a small tree with `Vec` pushes, if none of its primitives needs an escape (then no
+/// palette can pay): without [`CompactWriter`]'s per-message setup, which dominates on small
+/// trees. `None` (and `buf` as it was) otherwise.
+fn write_small(
+    tree: &Tree,
+    buf: &mut Vec<u8>,
+    slots: &mut Slots,
+) -> Option<Result<usize, sigma_glyph::Error>> {
+    if tree.nodes().any(|node| node.primitive().id() >= wire::ESCAPE) {
+        return None;
+    }
+    let start = buf.len();
+    let values = tree.value_buffer().as_bytes();
+    buf.reserve(1 + 7 * tree.node_count() + values.len() + wire::CRC_LEN);
+    buf.push(wire::FORMAT_BYTE | compact::COMPACT_FLAG);
+    slots.start();
+    for node in tree.nodes() {
+        let tag = node.primitive().id()
+            | if node.has_children() { wire::HAS_CHILDREN } else { 0 }
+            | if node.value_span().is_some() { wire::HAS_VALUE } else { 0 }
+            | if node.is_last_sibling() { wire::LAST_SIBLING } else { 0 };
+        buf.push(tag);
+        if let Some((at, len)) = node.value_span()
+            && let Err(e) = compact::push_value(buf, choose(values, at, len, slots))
+        {
+            return Some(Err(e));
+        }
+    }
+    Some(Ok(compact::push_check(buf, start)))
 }
 
 /// Writes `tree` with `coding`; returns the length (or the error) and the canonical coding of the
@@ -137,39 +235,7 @@ fn write(
     let mut writer = CompactWriter::new(buf, coding, bound);
     slots.start();
     let specs = tree.nodes().map(|node| {
-        let value = node.value_span().map(|(at, len)| {
-            // The value and what follows it in the tree's buffer, for chunked copies.
-            let tail = values.get(at..);
-            debug_assert!(tail.is_some_and(|t| t.len() >= len), "a value span lies in the tree's buffer");
-            let tail = tail.unwrap_or_default();
-            let value = tail.get(..len).unwrap_or_default();
-            if len <= compact::MAX_PACKED_CHARS {
-                let mut packed = [0; compact::CHUNK];
-                if compact::pack_if_number(value, &mut packed).is_some() {
-                    return if len >= 2 {
-                        ValueSpec::Packed { packed, len: len as u8 }
-                    } else {
-                        ValueSpec::Literal { bytes: tail, len }
-                    };
-                }
-            } else if compact::is_number(value) {
-                return ValueSpec::Number(value);
-            }
-            let shared = compact::shared_prefix(span_bytes(values, slots.previous), value);
-            if shared >= MIN_SHARED {
-                slots.set_previous((at as u32, len as u32));
-                let suffix = tail.get(shared..).unwrap_or_default();
-                return ValueSpec::Prefix { shared: shared as u8, suffix, len: len - shared };
-            }
-            let slot = compact::slot(value);
-            if let Some(held) = slots.get(slot)
-                && same_bytes(span_bytes(values, held), value)
-            {
-                return ValueSpec::Reference(slot as u32);
-            }
-            slots.put(slot, (at as u32, len as u32));
-            ValueSpec::Literal { bytes: tail, len }
-        });
+        let value = node.value_span().map(|(at, len)| choose(values, at, len, slots));
         CompactSpec {
             primitive: node.primitive(),
             value,
@@ -344,7 +410,7 @@ fn add_value(
             let next_previous = buffer.get(from as usize + shared).copied();
             if shared < MAX_SHARED
                 && shared < previous_len as usize
-                && suffix.first().is_some()
+                && !suffix.is_empty()
                 && suffix.first().copied() == next_previous
             {
                 return Err(non_canonical(

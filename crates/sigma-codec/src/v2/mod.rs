@@ -147,6 +147,12 @@ impl Encoder {
         if tree.is_empty() {
             return Err(Error::EmptyTree);
         }
+        if tree.node_count() <= SMALL_TREE_NODES
+            && let Some(len) = write_small(tree, buf)
+        {
+            self.last_coding = PrimitiveCoding::Identity;
+            return Ok(len);
+        }
         let start = buf.len();
         // Write with the last tree's coding while gathering this one's; if they differ (the
         // first tree that wants a palette, a different kind of tree), write again with the right
@@ -162,6 +168,42 @@ impl Encoder {
         };
         written.inspect_err(|_| buf.truncate(start)).map_err(Error::from)
     }
+}
+
+/// Trees of at most this many nodes try [`write_small`] first.
+pub(crate) const SMALL_TREE_NODES: usize = 64;
+
+/// Writes a small tree straight into `buf`, if none of its primitives needs an escape and none of
+/// its values is 128 bytes or longer: then no palette can pay, so the coding is identity, and each
+/// node is its tag, a one-byte length and its value. `None` (and `buf` as it was) otherwise. The
+/// same bytes as [`write`], without its per-message setup (the code table, the sized buffer, the
+/// usage sets), which dominates on the trees the reference encodes one at a time.
+#[inline]
+fn write_small(tree: &Tree, buf: &mut Vec<u8>) -> Option<usize> {
+    let start = buf.len();
+    buf.reserve(1 + 2 * tree.node_count() + tree.value_buffer().len() + wire::CRC_LEN);
+    buf.push(wire::FORMAT_BYTE);
+    for node in tree.nodes() {
+        let id = node.primitive().id();
+        let value = node.value_bytes();
+        if id >= wire::ESCAPE || value.is_some_and(|v| v.len() >= wire::SHORT_LENGTH_LIMIT) {
+            buf.truncate(start);
+            return None;
+        }
+        let tag = id
+            | if node.has_children() { wire::HAS_CHILDREN } else { 0 }
+            | if node.is_last_sibling() { wire::LAST_SIBLING } else { 0 };
+        match value {
+            Some(value) => {
+                buf.extend_from_slice(&[tag | wire::HAS_VALUE, value.len() as u8]);
+                buf.extend_from_slice(value);
+            }
+            None => buf.push(tag),
+        }
+    }
+    let crc = wire::crc32c(buf.get(start..).unwrap_or_default());
+    buf.extend_from_slice(&crc.to_be_bytes());
+    Some(buf.len() - start)
 }
 
 /// Writes `tree` with `coding`; returns the length (or the error) and the canonical coding of

@@ -181,9 +181,9 @@ impl ViewDecoder {
 }
 
 fn flags(has_value: bool, last_sibling: bool, has_children: bool) -> u8 {
-    u8::from(has_value) * HAS_VALUE
-        | u8::from(last_sibling) * LAST_SIBLING
-        | u8::from(has_children) * HAS_CHILDREN
+    (if has_value { HAS_VALUE } else { 0 })
+        | (if last_sibling { LAST_SIBLING } else { 0 })
+        | (if has_children { HAS_CHILDREN } else { 0 })
 }
 
 /// Whether `bytes` are UTF-8: ASCII eight bytes at a time, anything else by the standard library.

@@ -12,7 +12,7 @@ use sigma_tree::{Tree, samples};
 
 /// Sets the check of a compact message to match its bytes, with the width its format byte says
 /// (messages too short for it are left alone).
-fn fix_check(bytes: &mut Vec<u8>) {
+fn fix_check(bytes: &mut [u8]) {
     let len = bytes.len();
     if bytes[0] & SHORT_CHECK_FLAG != 0 && len >= 2 {
         bytes[len - 1] = crc8(&bytes[..len - 1]);

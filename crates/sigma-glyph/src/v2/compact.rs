@@ -154,6 +154,12 @@ fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
     bytes.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes)
 }
 
+/// Whether `byte` is a number character: a value that does not start with one is text.
+#[inline(always)]
+pub fn is_number_char(byte: u8) -> bool {
+    NIBBLES.get(usize::from(byte)).is_some_and(|&n| n != NOT_A_DIGIT)
+}
+
 /// Whether every byte of `value` is a number character, `0-9 . - + e E` (an empty value is not a
 /// number). Eight bytes at a time while they hold no exponent letter.
 #[inline]
@@ -412,7 +418,7 @@ fn unpack_plain(quad: u32) -> Option<u64> {
         return None;
     }
     let letters = x.wrapping_add(0x76 * LOW_BITS) & HIGH_BITS;
-    Some((x | 0x30 * LOW_BITS) - (letters >> 3))
+    Some((x | (0x30 * LOW_BITS)) - (letters >> 3))
 }
 
 /// A value to write, in the form the caller's slots chose ([`canonical_kind`]). Byte slices may
@@ -584,11 +590,15 @@ impl<'b> CompactWriter<'b> {
                 }
                 // A one- or two-byte header; both bytes stored, the second kept only when needed.
                 let wide = usize::from(header >= 0x80);
-                window[at] = header as u8 | if wide == 1 { 0x80 } else { 0 };
-                window[at + 1] = (header >> 7) as u8;
+                if let Some([low, high]) = window.get_mut(at..at + 2) {
+                    *low = header as u8 | if wide == 1 { 0x80 } else { 0 };
+                    *high = (header >> 7) as u8;
+                }
                 let mut p = at + 1 + wide;
                 if let Some(shared) = shared {
-                    window[p] = shared;
+                    if let Some(slot) = window.get_mut(p) {
+                        *slot = shared;
+                    }
                     p += 1;
                 }
                 if let ValueSpec::Packed { packed, len } = value {
@@ -656,18 +666,62 @@ impl<'b> CompactWriter<'b> {
             return Err(self.overflow());
         }
         self.buf.truncate(self.start + covered);
-        if check == 1 {
-            if let Some(format) = self.buf.get_mut(self.start) {
-                *format |= SHORT_CHECK_FLAG;
-            }
-            let crc = crc8(self.buf.get(self.start..).unwrap_or_default());
-            self.buf.push(crc);
-        } else {
-            super::append_crc32c(self.buf, self.start);
-        }
-        self.pos = self.buf.len() - self.start;
+        self.pos = push_check(self.buf, self.start);
         Ok(self.pos)
     }
+}
+
+/// Appends a value's header and payload to `buf` (the simple path, for small messages written
+/// with `Vec` pushes; [`CompactWriter`] is the fast one for large ones). A value past the
+/// format's ranges is an error, and nothing is written.
+#[inline]
+pub fn push_value(buf: &mut Vec<u8>, value: ValueSpec<'_>) -> Result<(), Error> {
+    let (n, kind) = match value {
+        ValueSpec::Literal { len, .. } => (len, ValueKind::Literal),
+        ValueSpec::Reference(slot) => (slot as usize, ValueKind::Reference),
+        ValueSpec::Number(text) => (text.len(), ValueKind::Number),
+        ValueSpec::Packed { len, .. } => (usize::from(len), ValueKind::Number),
+        ValueSpec::Prefix { shared: 0, .. } => {
+            return Err(Error::NonCanonicalValue {
+                offset: buf.len(),
+                reason: "a prefix value shares at least one byte",
+            });
+        }
+        ValueSpec::Prefix { len, .. } => (len, ValueKind::Prefix),
+    };
+    if n > u32::MAX as usize {
+        return Err(Error::PayloadTooLong { length: n, limit: u32::MAX as usize });
+    }
+    varint::write(buf, (n as u64) << 2 | kind as u64);
+    match value {
+        ValueSpec::Literal { bytes, len } => buf.extend_from_slice(bytes.get(..len).unwrap_or_default()),
+        ValueSpec::Reference(_) => {}
+        ValueSpec::Number(text) => pack_number(text, buf),
+        ValueSpec::Packed { packed, len } => {
+            buf.extend_from_slice(packed.get(..usize::from(len).div_ceil(2)).unwrap_or_default());
+        }
+        ValueSpec::Prefix { shared, suffix, len } => {
+            buf.push(shared);
+            buf.extend_from_slice(suffix.get(..len).unwrap_or_default());
+        }
+    }
+    Ok(())
+}
+
+/// Appends the check to the compact message that starts at `start` of `buf` (setting its format
+/// byte's short-check flag when the check is one byte); returns the message's length.
+pub fn push_check(buf: &mut Vec<u8>, start: usize) -> usize {
+    let covered = buf.len() - start;
+    if covered <= SHORT_CHECK_MAX {
+        if let Some(format) = buf.get_mut(start) {
+            *format |= SHORT_CHECK_FLAG;
+        }
+        let crc = crc8(buf.get(start..).unwrap_or_default());
+        buf.push(crc);
+    } else {
+        super::append_crc32c(buf, start);
+    }
+    buf.len() - start
 }
 
 /// One node at `*pos` of `out`, every byte written checked: long values, numbers, the message's
@@ -795,7 +849,7 @@ impl<'a> CompactReader<'a> {
     #[inline]
     pub fn new(message: &'a [u8]) -> Result<CompactReader<'a>, Error> {
         let header = Header::parse(message)?;
-        if !header.compact {
+        if !header.compact() {
             return Err(Error::BadFormatByte {
                 offset: 0,
                 byte: message.first().copied().unwrap_or(0),
@@ -932,6 +986,31 @@ mod tests {
         assert_eq!(canonical_kind(9, false, 8, true), Prefix, "node_1366 after node_1365");
         assert_eq!(canonical_kind(9, false, 3, true), Reference);
         assert_eq!(canonical_kind(9, false, 3, false), Literal);
+    }
+
+    /// The claim the format makes for its one-byte check: in a message of 14 bytes and its check,
+    /// every error of one, two or three bits is caught.
+    #[test]
+    fn the_short_check_catches_every_error_of_up_to_three_bits() {
+        let mut message: Vec<u8> = (0..14u8).map(|i| i.wrapping_mul(37) ^ 0x5A).collect();
+        message.push(crc8(&message));
+        let bits = message.len() * 8;
+        let caught = |flips: &[usize]| {
+            let mut damaged = message.clone();
+            for &bit in flips {
+                damaged[bit / 8] ^= 1 << (bit % 8);
+            }
+            crc8(&damaged[..14]) != damaged[14]
+        };
+        for a in 0..bits {
+            assert!(caught(&[a]));
+            for b in a + 1..bits {
+                assert!(caught(&[a, b]));
+                for c in b + 1..bits {
+                    assert!(caught(&[a, b, c]), "bits {a} {b} {c}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -27,18 +27,6 @@ pub struct Node<'a> {
     pub last_sibling: bool,
 }
 
-/// The id of each code without a palette: codes 0–30 are the ids themselves; 31 escapes.
-#[allow(clippy::indexing_slicing)] // evaluated at compile time: an index out of range fails the build
-const IDENTITY_IDS: [Option<u8>; 32] = {
-    let mut ids = [None; 32];
-    let mut code = 0;
-    while code < ESCAPE as usize {
-        ids[code] = Some(code as u8);
-        code += 1;
-    }
-    ids
-};
-
 /// One node as read by [`Reader::next_raw`]: the value's bytes are not checked to be UTF-8.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RawNode<'a> {
@@ -67,17 +55,14 @@ pub(crate) struct Header<'a> {
     pub(crate) end: usize,
     /// Offset of the first node.
     pub(crate) nodes_start: usize,
-    /// Primitive id of each code (identity or palette); `None` past the palette.
-    ids: [Option<u8>; 32],
+    /// The palette's ids (codes index it), empty without one (codes are ids).
     pub(crate) palette: &'a [u8],
-    /// Whether the message is compact.
-    pub(crate) compact: bool,
 }
 
 impl<'a> Header<'a> {
     /// Checks length, format byte and check (CRC-32C, or CRC-8 for a short compact message),
     /// then reads the palette.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn parse(message: &'a [u8]) -> Result<Header<'a>, Error> {
         let len = message.len();
         let Some(&first) = message.first() else {
@@ -116,15 +101,14 @@ impl<'a> Header<'a> {
                 });
             }
         } else {
-            let stored = u32::from_be_bytes(stored.try_into().map_err(|_| Error::TooShort { len, min })?);
+            let stored = u32::from_be_bytes(*stored.first_chunk::<4>().ok_or(Error::TooShort { len, min })?);
             let computed = crc32c(covered);
             if stored != computed {
                 return Err(Error::ChecksumMismatch { offset: end, stored, computed });
             }
         }
-        let mut header = Header { message, end, nodes_start: 1, ids: IDENTITY_IDS, palette: &[], compact };
+        let mut header = Header { message, end, nodes_start: 1, palette: &[] };
         if first & PALETTE_FLAG != 0 {
-            header.ids = [None; 32];
             header.read_palette()?;
         }
         Ok(header)
@@ -149,13 +133,16 @@ impl<'a> Header<'a> {
                 });
             }
             previous = Some(id);
-            if let Some(slot) = self.ids.get_mut(code) {
-                *slot = Some(id);
-            }
         }
         self.palette = entries;
         self.nodes_start = count_at + 1 + count;
         Ok(())
+    }
+
+    /// Whether the message is compact (read from the format byte: no field to copy around).
+    #[inline]
+    pub(crate) fn compact(&self) -> bool {
+        self.message.first().is_some_and(|&b| b & COMPACT_FLAG != 0)
     }
 
     /// The bytes before the check.
@@ -187,7 +174,12 @@ impl<'a> Header<'a> {
     pub(crate) fn tag(&self, offset: usize) -> Result<(u8, Primitive, u8, usize), Error> {
         let tag = self.byte(offset)?;
         let code = tag & CODE_MASK;
-        let (id, escaped) = match self.ids.get(usize::from(code)).copied().flatten() {
+        let id = if self.palette.is_empty() {
+            (code < ESCAPE).then_some(code)
+        } else {
+            self.palette.get(usize::from(code)).copied()
+        };
+        let (id, escaped) = match id {
             Some(id) => (id, false),
             None => (self.escaped_id(offset, code)?, true),
         };
@@ -225,7 +217,7 @@ impl<'a> Reader<'a> {
     #[inline]
     pub fn new(message: &'a [u8]) -> Result<Reader<'a>, Error> {
         let header = Header::parse(message)?;
-        if header.compact {
+        if header.compact() {
             return Err(Error::BadFormatByte {
                 offset: 0,
                 byte: message.first().copied().unwrap_or(0),
