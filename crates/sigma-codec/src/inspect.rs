@@ -189,44 +189,26 @@ fn inspect_v2(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) -> Resu
         line(listing, 0, &[first], &format!("format byte: v2, {palette}"));
     }
     let mut reader = v2::Reader::new(bytes)?;
-    let palette = reader.palette();
-    if !palette.is_empty() {
-        let names: Vec<String> = palette
-            .iter()
-            .enumerate()
-            .map(|(code, &id)| format!("{code}={}", sigma_primitives::Primitive::new(id).name()))
-            .collect();
-        line(listing, 1, span(bytes, 1..2 + palette.len()), &format!("palette: {}", names.join(" ")));
-    }
+    palette_line(listing, bytes, reader.palette());
     // For each open node with children, whether it is its parent's last child.
     let mut open_last: Vec<bool> = Vec::new();
     let mut complete = false;
     while !reader.at_end() && !complete {
         let node = reader.next_node()?;
         let node_bytes = span(bytes, node.offset..reader.offset());
-        let mut text = format!(
-            "{}{}{}{} {}({:#04x})",
-            "  ".repeat(open_last.len()),
-            if node.has_children { 'C' } else { '-' },
-            if node.value.is_some() { 'V' } else { '-' },
-            if node.last_sibling { 'L' } else { '-' },
-            node.primitive.name(),
-            node.primitive.id()
+        let mut text = node_text(
+            open_last.len(),
+            node.has_children,
+            node.value.is_some(),
+            node.last_sibling,
+            node.primitive,
         );
         if let Some(value) = node.value {
             text.push(' ');
             text.push_str(&quoted(value));
         }
         line(listing, node.offset, node_bytes, &text);
-        if node.has_children {
-            open_last.push(node.last_sibling);
-            continue;
-        }
-        let mut closes_parent = node.last_sibling;
-        while closes_parent {
-            closes_parent = open_last.pop().unwrap_or(false);
-        }
-        complete = open_last.is_empty();
+        complete = step(&mut open_last, node.has_children, node.last_sibling);
     }
     let end = reader.offset();
     let crc = span(bytes, end..bytes.len());
@@ -237,6 +219,51 @@ fn inspect_v2(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) -> Resu
     crate::v2::Decoder::new(*limits).decode_into(bytes, &mut tree)?;
     say(listing, format_args!("tree    {tree}\n"));
     Ok(())
+}
+
+/// Lists a v2 palette (if there is one) after the format byte.
+fn palette_line(listing: &mut String, bytes: &[u8], palette: &[u8]) {
+    if !palette.is_empty() {
+        let names: Vec<String> = palette
+            .iter()
+            .enumerate()
+            .map(|(code, &id)| format!("{code}={}", sigma_primitives::Primitive::new(id).name()))
+            .collect();
+        line(listing, 1, span(bytes, 1..2 + palette.len()), &format!("palette: {}", names.join(" ")));
+    }
+}
+
+/// A v2 node's line, before its value: indentation, flags, primitive.
+fn node_text(
+    depth: usize,
+    children: bool,
+    value: bool,
+    last: bool,
+    primitive: sigma_primitives::Primitive,
+) -> String {
+    format!(
+        "{}{}{}{} {}({:#04x})",
+        "  ".repeat(depth),
+        if children { 'C' } else { '-' },
+        if value { 'V' } else { '-' },
+        if last { 'L' } else { '-' },
+        primitive.name(),
+        primitive.id()
+    )
+}
+
+/// Follows a v2 node's structure bits on the stack of open nodes (each one's last-sibling bit);
+/// returns whether the tree is complete.
+fn step(open_last: &mut Vec<bool>, has_children: bool, last_sibling: bool) -> bool {
+    if has_children {
+        open_last.push(last_sibling);
+        return false;
+    }
+    let mut closes_parent = last_sibling;
+    while closes_parent {
+        closes_parent = open_last.pop().unwrap_or(false);
+    }
+    open_last.is_empty()
 }
 
 /// Lists a compact v2 message: each value with how it is written (a reference names the slot it
@@ -250,15 +277,7 @@ fn inspect_compact(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) ->
         line(listing, 0, &[first], &format!("format byte: v2 compact, {palette}, {check}"));
     }
     let mut reader = v2::CompactReader::new(bytes)?;
-    let palette = reader.palette();
-    if !palette.is_empty() {
-        let names: Vec<String> = palette
-            .iter()
-            .enumerate()
-            .map(|(code, &id)| format!("{code}={}", sigma_primitives::Primitive::new(id).name()))
-            .collect();
-        line(listing, 1, span(bytes, 1..2 + palette.len()), &format!("palette: {}", names.join(" ")));
-    }
+    palette_line(listing, bytes, reader.palette());
     // The slots and the previous text value, kept as the decoder keeps them (without its checks,
     // which the decode below makes).
     let mut slots: std::collections::HashMap<usize, Vec<u8>> = std::collections::HashMap::new();
@@ -268,14 +287,12 @@ fn inspect_compact(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) ->
     while !reader.at_end() && !complete {
         let node = reader.next_node()?;
         let node_bytes = span(bytes, node.offset..reader.offset());
-        let mut text = format!(
-            "{}{}{}{} {}({:#04x})",
-            "  ".repeat(open_last.len()),
-            if node.has_children { 'C' } else { '-' },
-            if node.value.is_some() { 'V' } else { '-' },
-            if node.last_sibling { 'L' } else { '-' },
-            node.primitive.name(),
-            node.primitive.id()
+        let mut text = node_text(
+            open_last.len(),
+            node.has_children,
+            node.value.is_some(),
+            node.last_sibling,
+            node.primitive,
         );
         if let Some(value) = node.value {
             let (value, how) = match value {
@@ -312,15 +329,7 @@ fn inspect_compact(bytes: &[u8], limits: &DecodeLimits, listing: &mut String) ->
             text.push_str(&how);
         }
         line(listing, node.offset, node_bytes, &text);
-        if node.has_children {
-            open_last.push(node.last_sibling);
-            continue;
-        }
-        let mut closes_parent = node.last_sibling;
-        while closes_parent {
-            closes_parent = open_last.pop().unwrap_or(false);
-        }
-        complete = open_last.is_empty();
+        complete = step(&mut open_last, node.has_children, node.last_sibling);
     }
     let end = reader.offset();
     let check = span(bytes, end..bytes.len());

@@ -189,17 +189,7 @@ fn compact_messages_and_views_allocate_nothing_when_warm() {
 #[test]
 fn references_allocate_no_more_than_the_total_value_limit() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let big = "x".repeat(1000);
-    let mut body = vec![0xA2, 0x80, 0x40, (1000u32 << 2) as u8 | 0x80, (1000u32 << 2 >> 7) as u8];
-    body.extend_from_slice(big.as_bytes());
-    body.extend([0x40, 1 << 2, b'y']);
-    let h = (sigma_glyph::v2::compact::slot(big.as_bytes()) as u32) << 2 | 1;
-    let reference = if h < 0x80 { vec![h as u8] } else { vec![h as u8 | 0x80, (h >> 7) as u8] };
-    for i in 0..100_000 {
-        body.push(if i == 99_999 { 0x60 } else { 0x40 });
-        body.extend_from_slice(&reference);
-    }
-    let bytes = message(&body);
+    let bytes = sigma_testkit::forge::compact_reference_bomb();
     let limits = DecodeLimits { max_total_value_bytes: 1 << 20, ..DecodeLimits::DEFAULT };
     let mut decoder = v2::Decoder::new(limits);
     let (result, usage) = measure(|| decoder.decode_into(&bytes, &mut Tree::new()));

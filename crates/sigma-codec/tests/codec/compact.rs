@@ -21,19 +21,7 @@ fn fix_check(bytes: &mut [u8]) {
     }
 }
 
-/// A compact message with this body (format byte included, check flag set as its length
-/// requires) and a correct check.
-fn message(body: &[u8]) -> Vec<u8> {
-    let mut bytes = body.to_vec();
-    if bytes.len() <= 14 {
-        bytes[0] |= SHORT_CHECK_FLAG;
-        bytes.push(0);
-    } else {
-        bytes.extend_from_slice(&[0; 4]);
-    }
-    fix_check(&mut bytes);
-    bytes
-}
+use sigma_testkit::forge::compact_message as message;
 
 fn round_trip(tree: &Tree) -> Vec<u8> {
     let bytes = v2::encode_compact(tree).unwrap();
@@ -103,35 +91,15 @@ fn bytes_spelled_out() {
     assert_eq!(v2::decode(&bytes).unwrap(), tree);
 }
 
-/// Offsets to damage: all of them for small messages; for large ones, the first and last 64 and
-/// every 997th.
-fn positions(len: usize) -> Vec<usize> {
-    if len <= 50_000 {
-        return (0..len).collect();
-    }
-    let mut out: Vec<usize> = (0..64).chain(len - 64..len).chain((64..len - 64).step_by(997)).collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
 #[test]
 fn every_truncation_and_bit_flip_is_an_error() {
     let mut cases = fixture_trees();
     cases.push(("json".into(), Tree::from_json_document(r#"[{"id":1,"name":"node_1"},{"id":22}]"#).unwrap()));
     for (name, tree) in cases {
         let bytes = v2::encode_compact(&tree).unwrap();
-        for len in positions(bytes.len()) {
-            assert!(v2::decode(&bytes[..len]).is_err(), "{name} cut to {len}");
-        }
-        let mut flipped = bytes.clone();
-        for at in positions(bytes.len()) {
-            for bit in 0..8 {
-                flipped[at] ^= 1 << bit;
-                assert!(sigma_codec::decode(&flipped).is_err(), "{name}: bit {bit} of byte {at}");
-                flipped[at] ^= 1 << bit;
-            }
-        }
+        sigma_testkit::forge::assert_every_cut_and_flip_fails(&name, &bytes, |b| {
+            sigma_codec::decode(b).is_err()
+        });
     }
 }
 
@@ -392,21 +360,7 @@ fn hostile_bytes_give_the_right_errors() {
 /// value is added, so a message built to multiply itself stops at the limit.
 #[test]
 fn references_cannot_outgrow_the_limits() {
-    // A 1,000-byte value, another (so that the big one is not the previous text value, which a
-    // repeat would be a prefix of), then 100,000 references to the big one: 100 MB of values
-    // from 200 kB.
-    let big = "x".repeat(1000);
-    let mut body = vec![0xA2, 0x80, 0x40];
-    body.extend([(1000u32 << 2) as u8 | 0x80, (1000u32 << 2 >> 7) as u8]);
-    body.extend_from_slice(big.as_bytes());
-    body.extend([0x40, 1 << 2, b'y']);
-    let h = (slot(big.as_bytes()) as u32) << 2 | 1;
-    let reference = if h < 0x80 { vec![h as u8] } else { vec![h as u8 | 0x80, (h >> 7) as u8] };
-    for i in 0..100_000 {
-        body.push(if i == 99_999 { 0x60 } else { 0x40 });
-        body.extend_from_slice(&reference);
-    }
-    let bytes = message(&body);
+    let bytes = sigma_testkit::forge::compact_reference_bomb();
     let limits = DecodeLimits { max_total_value_bytes: 1 << 20, ..DecodeLimits::DEFAULT };
     let err = v2::Decoder::new(limits).decode_into(&bytes, &mut Tree::new()).unwrap_err();
     assert!(
