@@ -3,7 +3,8 @@
 //! - [`v1`]: format v1, the Python reference's wire format, byte for byte where the reference is
 //!   right, and refusing (with an error naming the limit) what v1 cannot hold.
 //! - [`v2`]: format v2, ours: no limits below 2^32, no ambiguity, smaller than v1 for every tree v1
-//!   holds, decoding bounded by [`DecodeLimits`].
+//!   holds, decoding bounded by [`DecodeLimits`]; a compact variant (repeated values by slot,
+//!   shared prefixes, packed numbers) and views that borrow their values from the message.
 //! - [`decode`] detects the format from the first byte and decodes; [`encode`] takes the format.
 //! - [`batch`]: many independent trees at once, across scoped threads, in input order.
 //! - [`inspect`] renders an annotated listing of a stream, for people.

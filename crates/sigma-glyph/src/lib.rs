@@ -9,7 +9,8 @@
 //!   their payloads from the input.
 //! - [`v2`]: format v2, ours: the same per-node cost as v1 without its end markers, limits or
 //!   ambiguities, a palette for escaped primitives, and a CRC-32C. [`v2::Writer`] and
-//!   [`v2::Reader`] mirror v1's; [`v2::SizedWriter`] is the fast path when the size is known.
+//!   [`v2::Reader`] mirror v1's; [`v2::SizedWriter`] is the fast path when the size is known;
+//!   [`v2::compact`] reads and writes the compact variant.
 //! - [`session`]: session streams (many trees, each against the ones before it): the header,
 //!   checksummed frames and the delta ops of their bodies, read and written.
 //! - [`codebook`]: codebook files (learned patterns and the sample that primes a session's byte

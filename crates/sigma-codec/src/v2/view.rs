@@ -1,27 +1,4 @@
 //! Lazy trees: a v2 message checked in full but not copied ([`ViewDecoder`], [`View`]).
-//!
-//! Decoding to a [`Tree`] copies every value into the tree's own buffer. A [`View`] instead keeps
-//! one 16-byte record per node (its primitive, flags, subtree size and where its value lies) and
-//! borrows the values from the message itself: the message must outlive the view, and nothing is
-//! copied. Every check a tree decode makes is made first (length, CRC, structure, canonical
-//! coding, the limits, each value's UTF-8), so a view only ever shows a message that decodes.
-//!
-//! Compact messages hold some values only by reference, prefix or packed digits; their views show
-//! the values of a tree decoded within the [`ViewDecoder`] (so they cost a tree decode).
-//!
-//! ```
-//! use sigma_codec::{Tree, v2};
-//!
-//! let tree = Tree::from_json_document(r#"{"name": "Ada", "born": 1815}"#)?;
-//! let bytes = v2::encode(&tree)?;
-//! let mut decoder = v2::ViewDecoder::default();
-//! let view = decoder.decode(&bytes)?;
-//! let root = view.root().expect("a message has a root");
-//! let keys: Vec<&str> = root.children().filter_map(|member| member.value()).collect();
-//! assert_eq!(keys, ["name", "born"]);
-//! assert_eq!(view.to_tree(), tree);
-//! # Ok::<(), sigma_codec::Error>(())
-//! ```
 
 use sigma_glyph::v2::{CodeUsage, Reader};
 use sigma_primitives::Primitive;
@@ -48,6 +25,29 @@ const HAS_CHILDREN: u8 = 4;
 
 /// Decodes v2 messages into [`View`]s, keeping its buffers between calls: decoding a plain
 /// message allocates nothing once they have grown.
+///
+/// Decoding to a [`Tree`] copies every value into the tree's own buffer. A [`View`] instead keeps
+/// one 16-byte record per node (its primitive, flags, subtree size and where its value lies) and
+/// borrows the values from the message itself: the message must outlive the view, and nothing is
+/// copied. Every check a tree decode makes is made first (length, CRC, structure, canonical
+/// coding, the limits, each value's UTF-8), so a view only ever shows a message that decodes.
+///
+/// Compact messages hold some values only by reference, prefix or packed digits; their views show
+/// the values of a tree decoded within the [`ViewDecoder`] (so they cost a tree decode).
+///
+/// ```
+/// use sigma_codec::{Tree, v2};
+///
+/// let tree = Tree::from_json_document(r#"{"name": "Ada", "born": 1815}"#)?;
+/// let bytes = v2::encode(&tree)?;
+/// let mut decoder = v2::ViewDecoder::default();
+/// let view = decoder.decode(&bytes)?;
+/// let root = view.root().expect("a message has a root");
+/// let keys: Vec<&str> = root.children().filter_map(|member| member.value()).collect();
+/// assert_eq!(keys, ["name", "born"]);
+/// assert_eq!(view.to_tree(), tree);
+/// # Ok::<(), sigma_codec::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct ViewDecoder {
     limits: DecodeLimits,
@@ -200,7 +200,7 @@ fn is_utf8(bytes: &[u8]) -> bool {
     high & 0x8080_8080_8080_8080 == 0 || std::str::from_utf8(bytes).is_ok()
 }
 
-/// A checked v2 message's tree, its values borrowed ([module docs](self)). Walk it as a [`Tree`]
+/// A checked v2 message's tree, its values borrowed ([`ViewDecoder`]). Walk it as a [`Tree`]
 /// (pre-order indices, [`View::root`], [`ViewNode::children`]) or make it one ([`View::to_tree`]).
 #[derive(Clone, Copy, Debug)]
 pub struct View<'v> {
