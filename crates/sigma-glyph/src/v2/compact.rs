@@ -846,7 +846,7 @@ pub struct CompactReader<'a> {
 impl<'a> CompactReader<'a> {
     /// Checks length, format byte and check, then reads the palette. A plain v2 message is
     /// refused ([`super::Reader`] reads those).
-    #[inline]
+    #[inline(always)]
     pub fn new(message: &'a [u8]) -> Result<CompactReader<'a>, Error> {
         let header = Header::parse(message)?;
         if !header.compact() {

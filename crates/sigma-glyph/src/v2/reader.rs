@@ -214,7 +214,7 @@ pub struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// Checks length, format byte and CRC, then reads the palette.
-    #[inline]
+    #[inline(always)]
     pub fn new(message: &'a [u8]) -> Result<Reader<'a>, Error> {
         let header = Header::parse(message)?;
         if header.compact() {
