@@ -8,7 +8,7 @@
 
 use sigma_glyph::v2::compact::{
     self, CompactNode, CompactReader, CompactSpec, CompactValue, CompactWriter, MAX_SHARED, MIN_SHARED,
-    SLOTS, ValueSpec,
+    SLOTS, ValueKind, ValueSpec,
 };
 use sigma_glyph::v2::{self as wire, CodeUsage, PrimitiveCoding};
 use sigma_tree::Tree;
@@ -310,10 +310,15 @@ fn add_value(
 ) -> Result<bool, Error> {
     let at = node.value_offset;
     let (primitive, children, last) = (node.primitive, node.has_children, node.last_sibling);
+    // The span a reference repeats, found once.
+    let mut held = (0, 0);
     let len = match value {
         CompactValue::Literal(bytes) => bytes.len(),
         CompactValue::Reference(slot) => match slots.get(slot as usize) {
-            Some((_, len)) => len as usize,
+            Some(span) => {
+                held = span;
+                span.1 as usize
+            }
             None => return Err(sigma_glyph::Error::BadReference { offset: at, slot }.into()),
         },
         CompactValue::Number { len, .. } => len as usize,
@@ -337,41 +342,31 @@ fn add_value(
     *total += len as u64;
     limits.check(Limit::TotalValueBytes, *total, at)?;
     let start = builder.value_bytes().len() as u32;
+    let written = value.kind();
     match value {
         CompactValue::Literal(bytes) => {
-            if compact::is_number(bytes) {
-                if len >= 2 {
-                    return Err(non_canonical(at, "a value of number characters is a packed number"));
-                }
-            } else {
-                let buffer = builder.value_bytes();
-                if compact::shared_prefix(span_bytes(buffer, slots.previous), bytes) >= MIN_SHARED {
-                    return Err(non_canonical(
-                        at,
-                        "a value sharing 4 bytes or more with the previous text value is a prefix",
-                    ));
-                }
-                let slot = compact::slot(bytes);
-                if slots.get(slot).is_some_and(|held| same_bytes(span_bytes(buffer, held), bytes)) {
-                    return Err(non_canonical(at, "a value its slot holds is a reference to the slot"));
-                }
+            let number = compact::is_number(bytes);
+            let buffer = builder.value_bytes();
+            let shared =
+                if number { 0 } else { compact::shared_prefix(span_bytes(buffer, slots.previous), bytes) };
+            // The slot matters only to text that is no prefix (`canonical_kind` ignores it else).
+            let slot = (!number && shared < MIN_SHARED).then(|| compact::slot(bytes));
+            let in_slot = slot.is_some_and(|slot| {
+                slots.get(slot).is_some_and(|h| same_bytes(span_bytes(buffer, h), bytes))
+            });
+            expect(at, written, compact::canonical_kind(len, number, shared, in_slot))?;
+            if let Some(slot) = slot {
                 slots.put(slot, (start, len as u32));
             }
             // The value and what follows it, for the builder's chunked copy.
             let bytes = message.get(node.payload_offset..).unwrap_or(bytes);
             Ok(builder.preorder_node(primitive, Some(ValueBytes { bytes, len }), children, last)?)
         }
-        CompactValue::Reference(slot) => {
-            let held = slots.get(slot as usize).unwrap_or((0, 0));
+        CompactValue::Reference(_) => {
+            // A slot holds only text values that were checked; the reference must not be a prefix.
             let buffer = builder.value_bytes();
-            if compact::shared_prefix(span_bytes(buffer, slots.previous), span_bytes(buffer, held))
-                >= MIN_SHARED
-            {
-                return Err(non_canonical(
-                    at,
-                    "a value sharing 4 bytes or more with the previous text value is a prefix",
-                ));
-            }
+            let shared = compact::shared_prefix(span_bytes(buffer, slots.previous), span_bytes(buffer, held));
+            expect(at, written, compact::canonical_kind(len, false, shared, true))?;
             let span = held.0 as usize..(held.0 + held.1) as usize;
             Ok(builder.preorder_node_written(
                 primitive,
@@ -382,9 +377,7 @@ fn add_value(
             )?)
         }
         CompactValue::Number { packed, .. } => {
-            if len < 2 {
-                return Err(non_canonical(at, "a one-character number is a literal"));
-            }
+            expect(at, written, compact::canonical_kind(len, true, 0, false))?;
             let mut bad = None;
             let written = builder.preorder_node_written(
                 primitive,
@@ -430,13 +423,32 @@ fn add_value(
                 last,
             )?;
             let buffer = builder.value_bytes();
-            if compact::is_number(buffer.get(start as usize..start as usize + len).unwrap_or_default()) {
-                return Err(non_canonical(at, "a value of number characters is a packed number"));
-            }
+            let number = compact::is_number(span_bytes(buffer, (start, len as u32)));
+            expect(at, written, compact::canonical_kind(len, number, shared, false))?;
             slots.set_previous((start, len as u32));
             Ok(complete)
         }
     }
+}
+
+/// `Ok` if a value written as `written` has that canonical kind, else why it should have been
+/// written as `expected`.
+fn expect(at: usize, written: ValueKind, expected: ValueKind) -> Result<(), Error> {
+    if written == expected {
+        return Ok(());
+    }
+    Err(non_canonical(
+        at,
+        match (expected, written) {
+            (ValueKind::Number, _) => "a value of number characters is a packed number",
+            (ValueKind::Literal, ValueKind::Number) => "a one-character number is a literal",
+            (ValueKind::Literal, _) => "this value is a literal",
+            (ValueKind::Prefix, _) => {
+                "a value sharing 4 bytes or more with the previous text value is a prefix"
+            }
+            (ValueKind::Reference, _) => "a value its slot holds is a reference to the slot",
+        },
+    ))
 }
 
 fn non_canonical(offset: usize, reason: &'static str) -> Error {

@@ -188,12 +188,6 @@ pub fn is_number(value: &[u8]) -> bool {
     }
 }
 
-/// The bytes a header with `n` takes.
-#[inline]
-pub const fn header_len(n: usize) -> usize {
-    varint::encoded_len((n as u64) << 2)
-}
-
 /// Slots that text values are kept in: a reference names one.
 pub const SLOTS: usize = 1 << SLOT_BITS;
 const SLOT_BITS: u32 = 12;
@@ -237,7 +231,8 @@ pub const MIN_SHARED: usize = 4;
 /// character) is packed, or a literal when it is one character; a text value that shares at
 /// least [`MIN_SHARED`] bytes with the previous text value (`shared`, capped at [`MAX_SHARED`])
 /// is a prefix; any other text value is a reference when its slot holds it (`in_slot`), else a
-/// literal.
+/// literal. Decoders check every value against it; the encoder makes the same choices, in this
+/// order, computing only what each step needs.
 #[inline]
 pub fn canonical_kind(len: usize, number: bool, shared: usize, in_slot: bool) -> ValueKind {
     if number {
@@ -276,6 +271,16 @@ fn nibble(b: u8) -> u8 {
     NIBBLES.get(usize::from(b)).copied().unwrap_or(PAD) & 0x0F
 }
 
+/// The four packed bytes (little-endian) of eight characters that are digits or `+ - .`: each
+/// one's nibble is its low four bits.
+#[inline(always)]
+fn pack_plain_word(word: u64) -> u32 {
+    let x = word & (0x0F * LOW_BITS);
+    let y = (x << 4 | x >> 8) & 0x00FF_00FF_00FF_00FF;
+    let y = (y | y >> 8) & 0x0000_FFFF_0000_FFFF;
+    (y | y >> 16) as u32
+}
+
 /// Packs `text` (number characters) into `out`, which holds exactly `ceil(len / 2)` bytes:
 /// eight characters a step when they are digits or `+ - .` (their nibbles are their low bits).
 #[inline]
@@ -286,10 +291,7 @@ fn pack_number_into(text: &[u8], out: &mut [u8]) {
         if word & (0x40 * LOW_BITS) != 0 {
             break; // an exponent letter: byte by byte from here
         }
-        let x = word & (0x0F * LOW_BITS);
-        let y = (x << 4 | x >> 8) & 0x00FF_00FF_00FF_00FF;
-        let y = (y | y >> 8) & 0x0000_FFFF_0000_FFFF;
-        let y = (y | y >> 16) as u32;
+        let y = pack_plain_word(word);
         dst.copy_from_slice(&y.to_le_bytes());
         at += 8;
         to += 4;
@@ -325,10 +327,7 @@ pub fn pack_if_number(value: &[u8], out: &mut [u8; CHUNK]) -> Option<usize> {
         if !plain_number_word(word) {
             break; // an exponent letter, or text: byte by byte from here
         }
-        let x = word & (0x0F * LOW_BITS);
-        let y = (x << 4 | x >> 8) & 0x00FF_00FF_00FF_00FF;
-        let y = (y | y >> 8) & 0x0000_FFFF_0000_FFFF;
-        let y = (y | y >> 16) as u32;
+        let y = pack_plain_word(word);
         if let Some(dst) = out.get_mut(to..to + 4) {
             dst.copy_from_slice(&y.to_le_bytes());
         }
