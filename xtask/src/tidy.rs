@@ -17,6 +17,7 @@ pub(crate) const LAYERS: &[(&str, u8)] = &[
     ("sigma-codec", 4),
     ("sigma-bank", 5),
     ("sigma-cli", 6),
+    ("sigma-python", 6),
 ];
 
 /// Crates outside the layers: they may use any layered crate, and no layered crate may depend on
@@ -161,7 +162,7 @@ fn shown(root: &Path, path: &Path) -> String {
 
 /// Every `.rs` file must open with a `//!` line saying what it is for.
 pub(crate) fn check_file_headers(root: &Path) -> Vec<String> {
-    files(root, &["crates", "benches", "xtask", "fuzz"], &[".rs"])
+    files(root, &["crates", "benches", "python", "xtask", "fuzz"], &[".rs"])
         .into_iter()
         .filter(|path| !std::fs::read_to_string(path).is_ok_and(|text| text.starts_with("//!")))
         .map(|path| format!("{} does not open with a `//!` line", shown(root, &path)))
