@@ -13,8 +13,7 @@ use std::path::{Path, PathBuf};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use sigma_bank::{Bank, BankError, BankOptions, InputError, Item, ItemKind, Query, RenderError, Stats};
-use sigma_tree::raw::RawBuilder;
-use sigma_tree::{BuilderStack, Tree};
+use sigma_tree::Tree;
 
 use crate::errors::{self, Kind, Side};
 use crate::{PyLimits, PyTree};
@@ -60,9 +59,7 @@ fn render_error(error: RenderError) -> PyErr {
 
 /// The tree of a JSON value (as `Tree.from_value` makes it).
 fn value_tree(value: &Bound<'_, PyAny>) -> PyResult<Tree> {
-    let mut builder = RawBuilder::reuse(Tree::new(), BuilderStack::default());
-    crate::convert::value_into(value, &mut builder)?;
-    builder.finish().map_err(errors::tree)
+    crate::build_tree(|builder| crate::convert::value_into(value, builder))
 }
 
 /// The item of a JSON document: its text (a `str`, numbers kept as written) or a JSON value.

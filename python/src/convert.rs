@@ -30,16 +30,57 @@ enum Open<'py> {
     Dict(usize, pyo3::types::iter::BoundDictIterator<'py>),
 }
 
+/// Where a JSON value's nodes go, in pre-order: a tree builder, or a v2 message written as the
+/// value is walked (`crate::direct`).
+pub(crate) trait Sink {
+    /// A node. If `has_children`, its children follow and then [`Sink::close`]; else it is a
+    /// leaf. `last`: it is its parent's last child (never set on the root).
+    fn node(
+        &mut self,
+        primitive: Primitive,
+        value: Option<&str>,
+        has_children: bool,
+        last: bool,
+    ) -> PyResult<()>;
+    /// The innermost node with children has had them all.
+    fn close(&mut self) -> PyResult<()>;
+}
+
+impl Sink for RawBuilder {
+    #[inline]
+    fn node(
+        &mut self,
+        primitive: Primitive,
+        value: Option<&str>,
+        has_children: bool,
+        _last: bool,
+    ) -> PyResult<()> {
+        if has_children { self.open(primitive, value) } else { self.leaf(primitive, value) }
+            .map(drop)
+            .map_err(errors::tree)
+    }
+
+    #[inline]
+    fn close(&mut self) -> PyResult<()> {
+        RawBuilder::close(self).map_err(errors::tree)
+    }
+}
+
 /// Appends the tree of the JSON value `value` to `builder` (see the module docs).
 pub(crate) fn value_into(value: &Bound<'_, PyAny>, builder: &mut RawBuilder) -> PyResult<()> {
+    walk_value(value, builder)
+}
+
+/// Gives the nodes of the JSON value `value` to `sink`, in pre-order, without recursion.
+pub(crate) fn walk_value(value: &Bound<'_, PyAny>, sink: &mut impl Sink) -> PyResult<()> {
     let mut stack: Vec<Open<'_>> = Vec::new();
     // Ids of the open containers, recorded once the nesting passes `CYCLE_CHECK_DEPTH`.
     let mut open_ids: HashSet<usize> = HashSet::new();
     let mut text = String::new();
-    let mut next = Some(value.clone());
+    let mut next = Some((value.clone(), false));
     loop {
-        if let Some(item) = next.take() {
-            if let Some(open) = scalar_or_open(&item, builder, &mut text)? {
+        if let Some((item, last)) = next.take() {
+            if let Some(open) = scalar_or_open(&item, last, sink, &mut text)? {
                 if stack.len() >= CYCLE_CHECK_DEPTH && !open_ids.insert(item.as_ptr() as usize) {
                     return Err(errors::raise(
                         Kind::Encode,
@@ -49,7 +90,7 @@ pub(crate) fn value_into(value: &Bound<'_, PyAny>, builder: &mut RawBuilder) -> 
                 }
                 stack.push(open);
             } else if matches!(stack.last(), Some(Open::Dict(..))) {
-                builder.close().map_err(errors::tree)?; // the member's RECORD
+                sink.close()?; // the member's RECORD
             }
         }
         // The next element of the innermost open container, or close it.
@@ -57,13 +98,13 @@ pub(crate) fn value_into(value: &Bound<'_, PyAny>, builder: &mut RawBuilder) -> 
         match top {
             Open::List(_, items) => {
                 if let Some(item) = items.next() {
-                    next = Some(item);
+                    next = Some((item, items.len() == 0));
                     continue;
                 }
             }
             Open::Tuple(_, items) => {
                 if let Some(item) = items.next() {
-                    next = Some(item);
+                    next = Some((item, items.len() == 0));
                     continue;
                 }
             }
@@ -76,8 +117,8 @@ pub(crate) fn value_into(value: &Bound<'_, PyAny>, builder: &mut RawBuilder) -> 
                             None,
                         )
                     })?;
-                    builder.open(Primitive::RECORD, Some(utf8(&key)?)).map_err(errors::tree)?;
-                    next = Some(member);
+                    sink.node(Primitive::RECORD, Some(utf8(&key)?), true, items.len() == 0)?;
+                    next = Some((member, true));
                     continue;
                 }
             }
@@ -89,45 +130,45 @@ pub(crate) fn value_into(value: &Bound<'_, PyAny>, builder: &mut RawBuilder) -> 
         {
             open_ids.remove(container);
         }
-        builder.close().map_err(errors::tree)?;
+        sink.close()?;
         if matches!(stack.last(), Some(Open::Dict(..))) {
-            builder.close().map_err(errors::tree)?; // the member's RECORD
+            sink.close()?; // the member's RECORD
         }
     }
     Ok(())
 }
 
-/// Writes `item` if it is a scalar (returning `None`), or opens its container node and returns
-/// it to be walked.
+/// Gives `item` to `sink`: a scalar as a leaf (returning `None`), a container as its node,
+/// returned to be walked if it has elements.
 fn scalar_or_open<'py>(
     item: &Bound<'py, PyAny>,
-    builder: &mut RawBuilder,
+    last: bool,
+    sink: &mut impl Sink,
     text: &mut String,
 ) -> PyResult<Option<Open<'py>>> {
-    let result = if let Ok(s) = item.cast_exact::<PyString>() {
-        builder.leaf(Primitive::STRING, Some(utf8(s)?))
+    if let Ok(s) = item.cast_exact::<PyString>() {
+        sink.node(Primitive::STRING, Some(utf8(s)?), false, last)?;
     } else if item.is_exact_instance_of::<PyInt>() {
         int_text(item, text)?;
-        builder.leaf(Primitive::NUMBER, Some(text))
+        sink.node(Primitive::NUMBER, Some(text), false, last)?;
     } else if let Ok(dict) = item.cast_exact::<PyDict>() {
-        return open_dict(dict, builder).map(Some);
+        return open_dict(dict, last, sink);
     } else if let Ok(list) = item.cast_exact::<PyList>() {
-        builder.open(Primitive::LIST, None).map_err(errors::tree)?;
-        return Ok(Some(Open::List(list.as_ptr() as usize, list.iter())));
+        return open_list(list, last, sink);
     } else if let Ok(float) = item.cast_exact::<PyFloat>() {
         float_text(float.value(), text)?;
-        builder.leaf(Primitive::NUMBER, Some(text))
+        sink.node(Primitive::NUMBER, Some(text), false, last)?;
     } else if let Ok(b) = item.cast_exact::<PyBool>() {
-        builder.leaf(Primitive::BOOLEAN, Some(if b.is_true() { "true" } else { "false" }))
+        sink.node(Primitive::BOOLEAN, Some(if b.is_true() { "true" } else { "false" }), false, last)?;
     } else if item.is_none() {
-        builder.leaf(Primitive::NULL, None)
+        sink.node(Primitive::NULL, None, false, last)?;
     } else if let Ok(tuple) = item.cast::<PyTuple>() {
-        builder.open(Primitive::LIST, None).map_err(errors::tree)?;
-        return Ok(Some(Open::Tuple(tuple.as_ptr() as usize, tuple.iter())));
+        let len = tuple.len();
+        sink.node(Primitive::LIST, None, len > 0, last)?;
+        return Ok((len > 0).then(|| Open::Tuple(tuple.as_ptr() as usize, tuple.iter())));
     } else {
-        return subclass(item, builder, text);
-    };
-    result.map_err(errors::tree)?;
+        return subclass(item, last, sink, text);
+    }
     Ok(None)
 }
 
@@ -135,24 +176,24 @@ fn scalar_or_open<'py>(
 /// their base type, as `json.dumps` does.
 fn subclass<'py>(
     item: &Bound<'py, PyAny>,
-    builder: &mut RawBuilder,
+    last: bool,
+    sink: &mut impl Sink,
     text: &mut String,
 ) -> PyResult<Option<Open<'py>>> {
-    let result = if let Ok(s) = item.cast::<PyString>() {
-        builder.leaf(Primitive::STRING, Some(utf8(s)?))
+    if let Ok(s) = item.cast::<PyString>() {
+        sink.node(Primitive::STRING, Some(utf8(s)?), false, last)?;
     } else if let Ok(b) = item.cast::<PyBool>() {
-        builder.leaf(Primitive::BOOLEAN, Some(if b.is_true() { "true" } else { "false" }))
+        sink.node(Primitive::BOOLEAN, Some(if b.is_true() { "true" } else { "false" }), false, last)?;
     } else if item.is_instance_of::<PyInt>() {
         int_text(item, text)?;
-        builder.leaf(Primitive::NUMBER, Some(text))
+        sink.node(Primitive::NUMBER, Some(text), false, last)?;
     } else if let Ok(float) = item.cast::<PyFloat>() {
         float_text(float.value(), text)?;
-        builder.leaf(Primitive::NUMBER, Some(text))
+        sink.node(Primitive::NUMBER, Some(text), false, last)?;
     } else if let Ok(dict) = item.cast::<PyDict>() {
-        return open_dict(dict, builder).map(Some);
+        return open_dict(dict, last, sink);
     } else if let Ok(list) = item.cast::<PyList>() {
-        builder.open(Primitive::LIST, None).map_err(errors::tree)?;
-        return Ok(Some(Open::List(list.as_ptr() as usize, list.iter())));
+        return open_list(list, last, sink);
     } else {
         return Err(errors::raise(
             Kind::UnsupportedType,
@@ -162,14 +203,28 @@ fn subclass<'py>(
             ),
             None,
         ));
-    };
-    result.map_err(errors::tree)?;
+    }
     Ok(None)
 }
 
-fn open_dict<'py>(dict: &Bound<'py, PyDict>, builder: &mut RawBuilder) -> PyResult<Open<'py>> {
-    builder.open(Primitive::DICT, None).map_err(errors::tree)?;
-    Ok(Open::Dict(dict.as_ptr() as usize, dict.iter()))
+fn open_dict<'py>(
+    dict: &Bound<'py, PyDict>,
+    last: bool,
+    sink: &mut impl Sink,
+) -> PyResult<Option<Open<'py>>> {
+    let len = dict.len();
+    sink.node(Primitive::DICT, None, len > 0, last)?;
+    Ok((len > 0).then(|| Open::Dict(dict.as_ptr() as usize, dict.iter())))
+}
+
+fn open_list<'py>(
+    list: &Bound<'py, PyList>,
+    last: bool,
+    sink: &mut impl Sink,
+) -> PyResult<Option<Open<'py>>> {
+    let len = list.len();
+    sink.node(Primitive::LIST, None, len > 0, last)?;
+    Ok((len > 0).then(|| Open::List(list.as_ptr() as usize, list.iter())))
 }
 
 fn type_name(item: &Bound<'_, PyAny>) -> String {
@@ -205,6 +260,14 @@ pub(crate) fn float_text(value: f64, text: &mut String) -> PyResult<()> {
     }
     let mut buffer = ryu::Buffer::new();
     let shortest = buffer.format_finite(value);
+    // ryu writes positional notation for decimal points from -4 to 16 and Python from -3 to 16,
+    // both with the same shortest digits (and `.0` after a whole number): outside `0.0000…` and
+    // exponents, the texts agree.
+    let unsigned = shortest.strip_prefix('-').unwrap_or(shortest);
+    if !unsigned.starts_with("0.0000") && !unsigned.as_bytes().contains(&b'e') {
+        text.push_str(shortest);
+        return Ok(());
+    }
     let (negative, unsigned) = match shortest.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, shortest),

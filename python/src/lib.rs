@@ -13,6 +13,7 @@
 
 mod bank;
 mod convert;
+mod direct;
 mod errors;
 mod session;
 mod text;
@@ -48,7 +49,7 @@ impl PyTree {
     }
 }
 
-/// Builds a tree with `fill`, reusing this thread's builder buffers when they are free.
+/// Builds a tree with `fill`.
 pub(crate) fn build_tree(fill: impl FnOnce(&mut RawBuilder) -> PyResult<()>) -> PyResult<Tree> {
     let mut builder = RawBuilder::reuse(Tree::new(), BuilderStack::default());
     fill(&mut builder)?;
@@ -324,6 +325,8 @@ struct Scratch {
     tree: Tree,
     stack: BuilderStack,
     out: Vec<u8>,
+    /// Where each node's tag is, for `direct`.
+    tags: Vec<usize>,
     /// The encoders keep their state (compact v2's slot table) from one message to the next.
     plain: sigma_codec::v2::Encoder,
     compact: Option<sigma_codec::v2::Encoder>,
@@ -442,6 +445,14 @@ fn dumps<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let wire = wire(format, compact)?;
     with_scratch(|scratch| {
+        if let Wire::V2 = wire
+            && let Some(start) = direct::write_v2(value, &mut scratch.out, &mut scratch.tags)?
+        {
+            // `write_v2` returns an offset inside the message it wrote.
+            let message = scratch.out.get(start..);
+            debug_assert!(message.is_some(), "the message starts inside the buffer");
+            return Ok(PyBytes::new(py, message.unwrap_or_default()));
+        }
         let tree = std::mem::take(&mut scratch.tree);
         let stack = std::mem::take(&mut scratch.stack);
         let mut builder = RawBuilder::reuse(tree, stack);

@@ -102,7 +102,29 @@ def test_json_values_match_the_json_text_mapping() -> None:
 def test_corpus_documents_round_trip(document: Any) -> None:
     for compact in (False, True):
         assert sigma.loads(sigma.dumps(document, compact=compact)) == document
-    assert sigma.Tree.from_value(document) == sigma.Tree.from_json(json.dumps(document))
+    tree = sigma.Tree.from_value(document)
+    assert tree == sigma.Tree.from_json(json.dumps(document))
+    assert sigma.dumps(document) == tree.encode()
+
+
+@pytest.mark.parametrize(
+    "value, palette",
+    [
+        (1, None),  # too few nodes for a palette: escaped ids
+        ([1], None),
+        ([1, 2], None),  # 3 nodes: a palette of 2 would cost what it saves
+        ([1, 2, 3, 4], [0x70, 0x79]),
+        ({"a": [True, None], "b": [True, None]}, [0x70, 0x71, 0x7A, 0x7B, 0x7F]),
+        ({"k": "v", "n": [1.5, False, None, []]}, [0x70, 0x71, 0x78, 0x79, 0x7A, 0x7B, 0x7F]),
+    ],
+)
+def test_the_palette_is_exactly_the_primitives_used(value: Any, palette: Any) -> None:
+    data = sigma.dumps(value)
+    if palette is None:
+        assert data[0] == 0xA0
+    else:
+        assert data[0] == 0xA1 and list(data[2 : 2 + data[1]]) == palette
+    assert data == sigma.Tree.from_value(value).encode()
 
 
 def test_deep_nesting_needs_no_recursion() -> None:

@@ -1,0 +1,156 @@
+//! `dumps` to format v2 without building a tree: the nodes of a JSON value are written as the
+//! value is walked, the bytes `encode(Tree.from_value(value))` gives.
+//!
+//! A JSON value's tree uses only the seven JSON primitives, all of ids 0x70 and up, so its v2
+//! message has a palette as soon as it has more nodes than the palette has bytes (every node
+//! would otherwise pay an escape): the palette is exactly the primitives used, ascending. The
+//! writer starts with the palette of all seven and notes where each tag is; at the end, if
+//! fewer were used, it renumbers the tags' codes and writes the smaller palette in front. A value
+//! of so few nodes that no palette is due (a lone number, `[1]`) goes through a tree instead.
+
+use pyo3::prelude::*;
+use sigma_glyph::v2::{
+    CODE_MASK, FORMAT_BYTE, PALETTE_FLAG, PrimitiveCoding, Writer, choose_coding, crc32c, length_len,
+};
+use sigma_tree::{MAX_NODES, MAX_VALUE_BYTES, Primitive, PrimitiveSet};
+
+use crate::convert::{Sink, walk_value};
+use crate::errors;
+
+/// The JSON primitives, ascending by id: code `i` of the full palette is `JSON[i]`.
+const JSON: [Primitive; 7] = [
+    Primitive::LIST,
+    Primitive::DICT,
+    Primitive::STRING,
+    Primitive::NUMBER,
+    Primitive::BOOLEAN,
+    Primitive::NULL,
+    Primitive::RECORD,
+];
+
+/// Bytes of the full palette's header: format byte, count, seven ids.
+const FULL_HEADER: usize = 2 + JSON.len();
+
+/// The code of `primitive` in the full palette.
+fn full_code(primitive: Primitive) -> u8 {
+    match primitive {
+        Primitive::LIST => 0,
+        Primitive::DICT => 1,
+        Primitive::STRING => 2,
+        Primitive::NUMBER => 3,
+        Primitive::BOOLEAN => 4,
+        Primitive::NULL => 5,
+        _ => {
+            debug_assert_eq!(primitive, Primitive::RECORD, "the walk gives only JSON primitives");
+            6
+        }
+    }
+}
+
+/// Writes the v2 message of the JSON value `value` into `buf` (cleared first), using `tags` as
+/// scratch. Returns where in `buf` the message starts, or `None` if the value is too small for a
+/// palette (then the caller encodes its tree).
+pub(crate) fn write_v2(
+    value: &Bound<'_, PyAny>,
+    buf: &mut Vec<u8>,
+    tags: &mut Vec<usize>,
+) -> PyResult<Option<usize>> {
+    buf.clear();
+    tags.clear();
+    let mut all = PrimitiveSet::new();
+    for primitive in JSON {
+        all.insert(primitive);
+    }
+    let coding = choose_coding(&all, u64::MAX);
+    debug_assert!(matches!(coding, PrimitiveCoding::Palette(_)), "seven primitives make a palette");
+    let mut sink =
+        WireSink { writer: Writer::new(buf, &coding), at: FULL_HEADER, tags, used: 0, value_bytes: 0 };
+    walk_value(value, &mut sink)?;
+    let WireSink { used, .. } = sink;
+    let nodes = tags.len() as u64;
+    let k = used.count_ones() as usize;
+    if nodes <= 1 + k as u64 {
+        return Ok(None);
+    }
+    // Renumber: code `c` of the full palette becomes its rank among the codes used.
+    let mut ids = [0u8; JSON.len()];
+    let mut renumber = [0u8; JSON.len()];
+    let mut rank = 0;
+    for (code, primitive) in JSON.iter().enumerate() {
+        if used & (1 << code) != 0 {
+            if let (Some(id), Some(new)) = (ids.get_mut(rank), renumber.get_mut(code)) {
+                *id = primitive.id();
+                *new = rank as u8;
+            }
+            rank += 1;
+        }
+    }
+    if k < JSON.len() {
+        for &at in tags.iter() {
+            // Every offset is a tag this writer wrote, with a code of the full palette.
+            if let Some(tag) = buf.get_mut(at) {
+                let code = renumber.get(usize::from(*tag & CODE_MASK)).copied();
+                debug_assert!(code.is_some(), "a tag outside the full palette");
+                *tag = (*tag & !CODE_MASK) | code.unwrap_or(CODE_MASK);
+            }
+        }
+    }
+    let start = FULL_HEADER - (2 + k);
+    let header = [FORMAT_BYTE | PALETTE_FLAG, k as u8];
+    let internal =
+        || errors::raise(errors::Kind::Encode, "internal error: the message lost its header", None);
+    let used_ids = ids.get(..k).ok_or_else(internal)?;
+    let front = buf.get_mut(start..FULL_HEADER).ok_or_else(internal)?;
+    let (format, palette) = front.split_at_mut(2);
+    format.copy_from_slice(&header);
+    palette.copy_from_slice(used_ids);
+    let crc = crc32c(buf.get(start..).ok_or_else(internal)?);
+    buf.extend_from_slice(&crc.to_be_bytes());
+    Ok(Some(start))
+}
+
+/// The sink that writes nodes as v2 bytes.
+struct WireSink<'b, 't> {
+    writer: Writer<'b>,
+    /// Offset in the buffer of the next node's tag.
+    at: usize,
+    /// Offset of every node's tag.
+    tags: &'t mut Vec<usize>,
+    /// Bit `c`: code `c` of the full palette was used.
+    used: u32,
+    /// Value bytes written so far (the tree path's bound, kept here too).
+    value_bytes: u64,
+}
+
+impl Sink for WireSink<'_, '_> {
+    #[inline]
+    fn node(
+        &mut self,
+        primitive: Primitive,
+        value: Option<&str>,
+        has_children: bool,
+        last: bool,
+    ) -> PyResult<()> {
+        if self.tags.len() as u64 >= MAX_NODES {
+            return Err(errors::tree(sigma_tree::Error::TooManyNodes { limit: MAX_NODES }));
+        }
+        self.used |= 1 << full_code(primitive);
+        self.tags.push(self.at);
+        self.at += 1;
+        if let Some(value) = value {
+            self.value_bytes += value.len() as u64;
+            if self.value_bytes > MAX_VALUE_BYTES {
+                return Err(errors::tree(sigma_tree::Error::ValuesTooLarge { limit: MAX_VALUE_BYTES }));
+            }
+            self.at += length_len(value.len()) + value.len();
+        }
+        self.writer
+            .node(primitive, value.map(str::as_bytes), has_children, last)
+            .map_err(|e| errors::codec(e.into(), errors::Side::Encode))
+    }
+
+    #[inline]
+    fn close(&mut self) -> PyResult<()> {
+        Ok(())
+    }
+}
