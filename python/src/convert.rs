@@ -212,9 +212,10 @@ fn open_dict<'py>(
     last: bool,
     sink: &mut impl Sink,
 ) -> PyResult<Option<Open<'py>>> {
-    let len = dict.len();
+    let items = dict.iter();
+    let len = items.len();
     sink.node(Primitive::DICT, None, len > 0, last)?;
-    Ok((len > 0).then(|| Open::Dict(dict.as_ptr() as usize, dict.iter())))
+    Ok((len > 0).then(|| Open::Dict(dict.as_ptr() as usize, items)))
 }
 
 fn open_list<'py>(
@@ -222,9 +223,10 @@ fn open_list<'py>(
     last: bool,
     sink: &mut impl Sink,
 ) -> PyResult<Option<Open<'py>>> {
-    let len = list.len();
+    let items = list.iter();
+    let len = items.len();
     sink.node(Primitive::LIST, None, len > 0, last)?;
-    Ok((len > 0).then(|| Open::List(list.as_ptr() as usize, list.iter())))
+    Ok((len > 0).then(|| Open::List(list.as_ptr() as usize, items)))
 }
 
 fn type_name(item: &Bound<'_, PyAny>) -> String {

@@ -71,7 +71,16 @@ def test_trees_round_trip(node: Dict[str, Any]) -> None:
 @SETTINGS
 @given(st.binary(max_size=200))
 def test_no_crash_on_random_bytes(data: bytes) -> None:
-    for decoder in (sigma.decode, sigma.loads, sigma.decode_stream, sigma.Codebook.from_bytes, sigma.detect):
+    decoders = (
+        sigma.decode,
+        sigma.loads,
+        sigma.decode_stream,
+        sigma.Codebook.from_bytes,
+        sigma.detect,
+        sigma.KnowledgeGraph.from_bytes,
+        sigma.WordVectors.from_bytes,
+    )
+    for decoder in decoders:
         try:
             decoder(data)
         except sigma.SigmaError as error:
