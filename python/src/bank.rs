@@ -225,8 +225,9 @@ impl PyBankStats {
 /// A persistent bank of trees in a directory. `Bank(path)` opens the bank there, or creates one
 /// if the directory does not exist or is empty; `Bank.open` and `Bank.create` do only one of
 /// them. Each item gets an id that never changes and is never given again, and comes back
-/// exactly as it was added. Each add or remove is one durable commit; only one writer at a time
-/// (another gets `BankError`). Safe to share between threads.
+/// exactly as it was added. Each add or remove is one durable commit, made while the bank's
+/// writer lock is held: an add that finds it held (another add at the same moment, here or in
+/// another process) is a `BankError`. Safe to share between threads.
 #[pyclass(module = "sigmalang_rs", name = "Bank", frozen)]
 pub(crate) struct PyBank {
     bank: Bank,

@@ -26,35 +26,23 @@ enum Open<'py> {
     List(usize, pyo3::types::iter::BoundListIterator<'py>),
     /// A tuple (its address), and its remaining elements.
     Tuple(usize, pyo3::types::iter::BoundTupleIterator<'py>),
-    /// A dict (its address), and its remaining items.
-    Dict(usize, pyo3::types::iter::BoundDictIterator<'py>),
+    /// A dict (its address), its remaining items, and the size it had when they were counted.
+    Dict(usize, pyo3::types::iter::BoundDictIterator<'py>, Bound<'py, PyDict>, usize),
 }
 
 /// Where a JSON value's nodes go, in pre-order: a tree builder, or a v2 message written as the
 /// value is walked (`crate::direct`).
 pub(crate) trait Sink {
     /// A node. If `has_children`, its children follow and then [`Sink::close`]; else it is a
-    /// leaf. `last`: it is its parent's last child (never set on the root).
-    fn node(
-        &mut self,
-        primitive: Primitive,
-        value: Option<&str>,
-        has_children: bool,
-        last: bool,
-    ) -> PyResult<()>;
+    /// leaf. (Which child is last is known at the parent's `close`.)
+    fn node(&mut self, primitive: Primitive, value: Option<&str>, has_children: bool) -> PyResult<()>;
     /// The innermost node with children has had them all.
     fn close(&mut self) -> PyResult<()>;
 }
 
 impl Sink for RawBuilder {
     #[inline]
-    fn node(
-        &mut self,
-        primitive: Primitive,
-        value: Option<&str>,
-        has_children: bool,
-        _last: bool,
-    ) -> PyResult<()> {
+    fn node(&mut self, primitive: Primitive, value: Option<&str>, has_children: bool) -> PyResult<()> {
         if has_children { self.open(primitive, value) } else { self.leaf(primitive, value) }
             .map(drop)
             .map_err(errors::tree)
@@ -77,10 +65,10 @@ pub(crate) fn walk_value(value: &Bound<'_, PyAny>, sink: &mut impl Sink) -> PyRe
     // Ids of the open containers, recorded once the nesting passes `CYCLE_CHECK_DEPTH`.
     let mut open_ids: HashSet<usize> = HashSet::new();
     let mut text = String::new();
-    let mut next = Some((value.clone(), false));
+    let mut next = Some(value.clone());
     loop {
-        if let Some((item, last)) = next.take() {
-            if let Some(open) = scalar_or_open(&item, last, sink, &mut text)? {
+        if let Some(item) = next.take() {
+            if let Some(open) = scalar_or_open(&item, sink, &mut text)? {
                 if stack.len() >= CYCLE_CHECK_DEPTH && !open_ids.insert(item.as_ptr() as usize) {
                     return Err(errors::raise(
                         Kind::Encode,
@@ -98,18 +86,30 @@ pub(crate) fn walk_value(value: &Bound<'_, PyAny>, sink: &mut impl Sink) -> PyRe
         match top {
             Open::List(_, items) => {
                 if let Some(item) = items.next() {
-                    next = Some((item, items.len() == 0));
+                    next = Some(item);
                     continue;
                 }
             }
             Open::Tuple(_, items) => {
                 if let Some(item) = items.next() {
-                    next = Some((item, items.len() == 0));
+                    next = Some(item);
                     continue;
                 }
             }
-            Open::Dict(_, items) => {
-                if let Some((key, member)) = items.next() {
+            Open::Dict(_, items, dict, size) => {
+                // Only Python code run by a garbage collection inside this walk (the text of an
+                // int past 64 bits allocates) could change the dict; pyo3's iterator would then
+                // panic, so it is asked for an item only while the dict is as it was.
+                if items.len() > 0 && dict.len() != *size {
+                    return Err(errors::raise(
+                        Kind::Encode,
+                        "a dict changed size while it was being encoded",
+                        None,
+                    ));
+                }
+                if items.len() == 0 {
+                    // Exhausted (asking again could meet keys added meanwhile).
+                } else if let Some((key, member)) = items.next() {
                     let key = key.cast_into::<PyString>().map_err(|e| {
                         errors::raise(
                             Kind::UnsupportedType,
@@ -117,15 +117,15 @@ pub(crate) fn walk_value(value: &Bound<'_, PyAny>, sink: &mut impl Sink) -> PyRe
                             None,
                         )
                     })?;
-                    sink.node(Primitive::RECORD, Some(utf8(&key)?), true, items.len() == 0)?;
-                    next = Some((member, true));
+                    sink.node(Primitive::RECORD, Some(utf8(&key)?), true)?;
+                    next = Some(member);
                     continue;
                 }
             }
         }
         let closed = stack.pop();
         if stack.len() >= CYCLE_CHECK_DEPTH
-            && let Some(Open::List(container, _) | Open::Tuple(container, _) | Open::Dict(container, _)) =
+            && let Some(Open::List(container, _) | Open::Tuple(container, _) | Open::Dict(container, ..)) =
                 &closed
         {
             open_ids.remove(container);
@@ -142,32 +142,31 @@ pub(crate) fn walk_value(value: &Bound<'_, PyAny>, sink: &mut impl Sink) -> PyRe
 /// returned to be walked if it has elements.
 fn scalar_or_open<'py>(
     item: &Bound<'py, PyAny>,
-    last: bool,
     sink: &mut impl Sink,
     text: &mut String,
 ) -> PyResult<Option<Open<'py>>> {
     if let Ok(s) = item.cast_exact::<PyString>() {
-        sink.node(Primitive::STRING, Some(utf8(s)?), false, last)?;
+        sink.node(Primitive::STRING, Some(utf8(s)?), false)?;
     } else if item.is_exact_instance_of::<PyInt>() {
         int_text(item, text)?;
-        sink.node(Primitive::NUMBER, Some(text), false, last)?;
+        sink.node(Primitive::NUMBER, Some(text), false)?;
     } else if let Ok(dict) = item.cast_exact::<PyDict>() {
-        return open_dict(dict, last, sink);
+        return open_dict(dict, sink);
     } else if let Ok(list) = item.cast_exact::<PyList>() {
-        return open_list(list, last, sink);
+        return open_list(list, sink);
     } else if let Ok(float) = item.cast_exact::<PyFloat>() {
         float_text(float.value(), text)?;
-        sink.node(Primitive::NUMBER, Some(text), false, last)?;
+        sink.node(Primitive::NUMBER, Some(text), false)?;
     } else if let Ok(b) = item.cast_exact::<PyBool>() {
-        sink.node(Primitive::BOOLEAN, Some(if b.is_true() { "true" } else { "false" }), false, last)?;
+        sink.node(Primitive::BOOLEAN, Some(if b.is_true() { "true" } else { "false" }), false)?;
     } else if item.is_none() {
-        sink.node(Primitive::NULL, None, false, last)?;
+        sink.node(Primitive::NULL, None, false)?;
     } else if let Ok(tuple) = item.cast::<PyTuple>() {
         let len = tuple.len();
-        sink.node(Primitive::LIST, None, len > 0, last)?;
+        sink.node(Primitive::LIST, None, len > 0)?;
         return Ok((len > 0).then(|| Open::Tuple(tuple.as_ptr() as usize, tuple.iter())));
     } else {
-        return subclass(item, last, sink, text);
+        return subclass(item, sink, text);
     }
     Ok(None)
 }
@@ -176,24 +175,23 @@ fn scalar_or_open<'py>(
 /// their base type, as `json.dumps` does.
 fn subclass<'py>(
     item: &Bound<'py, PyAny>,
-    last: bool,
     sink: &mut impl Sink,
     text: &mut String,
 ) -> PyResult<Option<Open<'py>>> {
     if let Ok(s) = item.cast::<PyString>() {
-        sink.node(Primitive::STRING, Some(utf8(s)?), false, last)?;
+        sink.node(Primitive::STRING, Some(utf8(s)?), false)?;
     } else if let Ok(b) = item.cast::<PyBool>() {
-        sink.node(Primitive::BOOLEAN, Some(if b.is_true() { "true" } else { "false" }), false, last)?;
+        sink.node(Primitive::BOOLEAN, Some(if b.is_true() { "true" } else { "false" }), false)?;
     } else if item.is_instance_of::<PyInt>() {
         int_text(item, text)?;
-        sink.node(Primitive::NUMBER, Some(text), false, last)?;
+        sink.node(Primitive::NUMBER, Some(text), false)?;
     } else if let Ok(float) = item.cast::<PyFloat>() {
         float_text(float.value(), text)?;
-        sink.node(Primitive::NUMBER, Some(text), false, last)?;
+        sink.node(Primitive::NUMBER, Some(text), false)?;
     } else if let Ok(dict) = item.cast::<PyDict>() {
-        return open_dict(dict, last, sink);
+        return open_dict(dict, sink);
     } else if let Ok(list) = item.cast::<PyList>() {
-        return open_list(list, last, sink);
+        return open_list(list, sink);
     } else {
         return Err(errors::raise(
             Kind::UnsupportedType,
@@ -207,25 +205,17 @@ fn subclass<'py>(
     Ok(None)
 }
 
-fn open_dict<'py>(
-    dict: &Bound<'py, PyDict>,
-    last: bool,
-    sink: &mut impl Sink,
-) -> PyResult<Option<Open<'py>>> {
+fn open_dict<'py>(dict: &Bound<'py, PyDict>, sink: &mut impl Sink) -> PyResult<Option<Open<'py>>> {
     let items = dict.iter();
     let len = items.len();
-    sink.node(Primitive::DICT, None, len > 0, last)?;
-    Ok((len > 0).then(|| Open::Dict(dict.as_ptr() as usize, items)))
+    sink.node(Primitive::DICT, None, len > 0)?;
+    Ok((len > 0).then(|| Open::Dict(dict.as_ptr() as usize, items, dict.clone(), len)))
 }
 
-fn open_list<'py>(
-    list: &Bound<'py, PyList>,
-    last: bool,
-    sink: &mut impl Sink,
-) -> PyResult<Option<Open<'py>>> {
+fn open_list<'py>(list: &Bound<'py, PyList>, sink: &mut impl Sink) -> PyResult<Option<Open<'py>>> {
     let items = list.iter();
     let len = items.len();
-    sink.node(Primitive::LIST, None, len > 0, last)?;
+    sink.node(Primitive::LIST, None, len > 0)?;
     Ok((len > 0).then(|| Open::List(list.as_ptr() as usize, items)))
 }
 
@@ -242,7 +232,11 @@ fn int_text(item: &Bound<'_, PyAny>, text: &mut String) -> PyResult<()> {
         // `str` might be overridden by a subclass).
         Err(_) => {
             let int = item.py().get_type::<PyInt>();
-            text.push_str(&int.call_method1("__repr__", (item,))?.cast_into::<PyString>()?.to_cow()?);
+            let digits = int.call_method1("__repr__", (item,)).map_err(|e| {
+                // Python refuses decimal text past `sys.get_int_max_str_digits()` (4,300 by default).
+                errors::raise(Kind::Encode, format!("an int whose decimal text Python refuses: {e}"), None)
+            })?;
+            text.push_str(&digits.cast_into::<PyString>()?.to_cow()?);
         }
     }
     Ok(())
@@ -514,7 +508,15 @@ fn number<'py>(py: Python<'py>, text: &str) -> PyResult<Option<Bound<'py, PyAny>
                 return Ok(Some(n.into_pyobject(py)?.into_any()));
             }
         }
-        return Ok(Some(py.get_type::<PyInt>().call1((text,))?));
+        let int = py.get_type::<PyInt>().call1((text,)).map_err(|e| {
+            // Past `sys.get_int_max_str_digits()` digits (4,300 by default) Python refuses.
+            errors::raise(
+                Kind::Tree,
+                format!("a NUMBER of {} digits Python refuses as an int: {e}", text.len()),
+                None,
+            )
+        })?;
+        return Ok(Some(int));
     }
     match text.parse::<f64>() {
         Ok(f) => Ok(Some(PyFloat::new(py, f).into_any())),
@@ -561,6 +563,9 @@ fn json_number(b: &[u8]) -> Option<bool> {
 pub(crate) fn tree_dict_into(value: &Bound<'_, PyAny>, builder: &mut RawBuilder) -> PyResult<()> {
     // Each open node's children and the index of the next.
     let mut stack: Vec<(Bound<'_, PyList>, usize)> = Vec::new();
+    // The open nodes' addresses, recorded past `CYCLE_CHECK_DEPTH` (a node inside itself).
+    let mut open_ids: Vec<usize> = Vec::new();
+    let mut seen: HashSet<usize> = HashSet::new();
     let mut next = Some(value.clone());
     let mut path = String::new();
     loop {
@@ -573,6 +578,13 @@ pub(crate) fn tree_dict_into(value: &Bound<'_, PyAny>, builder: &mut RawBuilder)
             let value = value.as_ref().map(utf8).transpose()?;
             match children {
                 Some(children) if !children.is_empty() => {
+                    if stack.len() >= CYCLE_CHECK_DEPTH {
+                        let id = dict.as_ptr() as usize;
+                        if !seen.insert(id) {
+                            return Err(tree_error(&stack, "a node inside itself".to_owned(), &mut path));
+                        }
+                        open_ids.push(id);
+                    }
                     builder.open(primitive, value).map_err(errors::tree)?;
                     stack.push((children, 0));
                 }
@@ -587,6 +599,11 @@ pub(crate) fn tree_dict_into(value: &Bound<'_, PyAny>, builder: &mut RawBuilder)
             *index += 1;
         } else {
             stack.pop();
+            if stack.len() >= CYCLE_CHECK_DEPTH
+                && let Some(id) = open_ids.pop()
+            {
+                seen.remove(&id);
+            }
             builder.close().map_err(errors::tree)?;
         }
     }
@@ -605,7 +622,9 @@ fn node_fields<'py>(dict: &Bound<'py, PyDict>) -> Result<Fields<'py>, String> {
         let key = key.to_cow().map_err(|e| e.to_string())?;
         match &*key {
             "p" => {
-                primitive = Some(if let Ok(id) = item.extract::<u8>() {
+                // An exact int (not a bool, nor an object whose `__index__` could run code).
+                let id = item.is_exact_instance_of::<PyInt>().then(|| item.extract::<u8>().ok()).flatten();
+                primitive = Some(if let Some(id) = id {
                     Primitive::new(id)
                 } else if let Ok(name) = item.cast::<PyString>() {
                     let name = name.to_cow().map_err(|e| e.to_string())?;

@@ -10,7 +10,8 @@
 
 use pyo3::prelude::*;
 use sigma_glyph::v2::{
-    CODE_MASK, FORMAT_BYTE, PALETTE_FLAG, PrimitiveCoding, Writer, choose_coding, crc32c, length_len,
+    CODE_MASK, FORMAT_BYTE, HAS_CHILDREN, LAST_SIBLING, PALETTE_FLAG, PrimitiveCoding, Writer, choose_coding,
+    crc32c, length_len,
 };
 use sigma_tree::{MAX_NODES, MAX_VALUE_BYTES, Primitive, PrimitiveSet};
 
@@ -63,10 +64,32 @@ pub(crate) fn write_v2(
     }
     let coding = choose_coding(&all, u64::MAX);
     debug_assert!(matches!(coding, PrimitiveCoding::Palette(_)), "seven primitives make a palette");
-    let mut sink =
-        WireSink { writer: Writer::new(buf, &coding), at: FULL_HEADER, tags, used: 0, value_bytes: 0 };
+    let mut sink = WireSink {
+        writer: Writer::new(buf, &coding),
+        at: FULL_HEADER,
+        tags,
+        used: 0,
+        value_bytes: 0,
+        open: Vec::new(),
+        last_children: Vec::new(),
+        childless: Vec::new(),
+    };
     walk_value(value, &mut sink)?;
-    let WireSink { used, .. } = sink;
+    let WireSink { used, last_children, childless, open, .. } = sink;
+    if !open.is_empty() {
+        return Err(errors::raise(errors::Kind::Encode, "internal error: nodes left open", None));
+    }
+    // The structure flags as the walk found it to be (see `WireSink::close`).
+    for at in last_children {
+        if let Some(tag) = buf.get_mut(at) {
+            *tag |= LAST_SIBLING;
+        }
+    }
+    for at in childless {
+        if let Some(tag) = buf.get_mut(at) {
+            *tag &= !HAS_CHILDREN;
+        }
+    }
     let nodes = tags.len() as u64;
     let k = used.count_ones() as usize;
     if nodes <= 1 + k as u64 {
@@ -120,23 +143,29 @@ struct WireSink<'b, 't> {
     used: u32,
     /// Value bytes written so far (the tree path's bound, kept here too).
     value_bytes: u64,
+    /// Each open node with children: its tag's offset and its latest child's.
+    open: Vec<(usize, Option<usize>)>,
+    /// Tags to mark as their parent's last child, and tags whose children never came.
+    last_children: Vec<usize>,
+    childless: Vec<usize>,
 }
 
 impl Sink for WireSink<'_, '_> {
     #[inline]
-    fn node(
-        &mut self,
-        primitive: Primitive,
-        value: Option<&str>,
-        has_children: bool,
-        last: bool,
-    ) -> PyResult<()> {
+    fn node(&mut self, primitive: Primitive, value: Option<&str>, has_children: bool) -> PyResult<()> {
         if self.tags.len() as u64 >= MAX_NODES {
             return Err(errors::tree(sigma_tree::Error::TooManyNodes { limit: MAX_NODES }));
         }
         self.used |= 1 << full_code(primitive);
-        self.tags.push(self.at);
+        let tag = self.at;
+        self.tags.push(tag);
         self.at += 1;
+        if let Some((_, latest)) = self.open.last_mut() {
+            *latest = Some(tag);
+        }
+        if has_children {
+            self.open.push((tag, None));
+        }
         if let Some(value) = value {
             self.value_bytes += value.len() as u64;
             if self.value_bytes > MAX_VALUE_BYTES {
@@ -144,13 +173,28 @@ impl Sink for WireSink<'_, '_> {
             }
             self.at += length_len(value.len()) + value.len();
         }
+        // The last-sibling bit is set when the parent closes, when which child was last is
+        // certain (a container's length, read before, could be changed by Python code that a
+        // garbage collection inside the walk runs).
         self.writer
-            .node(primitive, value.map(str::as_bytes), has_children, last)
+            .node(primitive, value.map(str::as_bytes), has_children, false)
             .map_err(|e| errors::codec(e.into(), errors::Side::Encode))
     }
 
     #[inline]
     fn close(&mut self) -> PyResult<()> {
+        match self.open.pop() {
+            Some((_, Some(last_child))) => self.last_children.push(last_child),
+            // A container found empty by the time it was walked.
+            Some((parent, None)) => self.childless.push(parent),
+            None => {
+                return Err(errors::raise(
+                    errors::Kind::Encode,
+                    "internal error: close without a node",
+                    None,
+                ));
+            }
+        }
         Ok(())
     }
 }

@@ -237,7 +237,9 @@ impl PyNode {
 
 /// Bounds on what one decode may build; each is checked before the allocation it guards.
 /// Defaults: 256 MiB input, 16,777,216 nodes, depth 1,048,576, 64 MiB per value, 256 MiB of
-/// values in all, 8 MiB of session coder memory.
+/// values in all, 8 MiB of session coder memory. `max_total_value_bytes` is checked by compact
+/// v2 alone: only there can values outgrow the bytes that hold them (elsewhere `max_bytes`
+/// bounds them).
 #[pyclass(module = "sigmalang_rs", name = "Limits", frozen, eq)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct PyLimits {
@@ -335,6 +337,29 @@ struct Scratch {
 }
 
 impl Scratch {
+    /// The most bytes of output buffer, and of values, kept between calls.
+    const KEEP_BYTES: usize = 1 << 20;
+    /// The most nodes kept between calls.
+    const KEEP_NODES: usize = 1 << 16;
+
+    /// Lets go of what a large call grew, so that a thread keeps about a megabyte between calls
+    /// rather than the largest document it ever encoded.
+    fn trim(&mut self) {
+        if self.out.capacity() > Self::KEEP_BYTES {
+            self.out = Vec::new();
+        }
+        if self.tags.capacity() > Self::KEEP_NODES {
+            self.tags = Vec::new();
+        }
+        if self.tree.node_count() > Self::KEEP_NODES || self.tree.value_bytes() > Self::KEEP_BYTES {
+            self.tree = Tree::new();
+            self.stack = BuilderStack::default();
+            self.plain = sigma_codec::v2::Encoder::new();
+            self.compact = None;
+            self.decoder = None;
+        }
+    }
+
     /// The v2 decoder for `limits`, made again only when they change.
     fn decoder(&mut self, limits: &DecodeLimits) -> &mut sigma_codec::v2::Decoder {
         if self.decoder.as_ref().is_some_and(|(made_for, _)| made_for != limits) {
@@ -354,7 +379,11 @@ thread_local! {
 /// encodes while an encode is running).
 fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut scratch) => f(&mut scratch),
+        Ok(mut scratch) => {
+            let result = f(&mut scratch);
+            scratch.trim();
+            result
+        }
         Err(_) => f(&mut Scratch::default()),
     })
 }

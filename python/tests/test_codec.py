@@ -244,3 +244,71 @@ def test_threads_decode_in_parallel() -> None:
         trees = list(pool.map(sigma.decode, [data] * 8))
     assert all(t == trees[0] for t in trees)
     assert trees[0].to_json_value() == big
+
+
+def test_hostile_tree_dicts() -> None:
+    d: Dict[str, Any] = {"p": 1, "c": []}
+    d["c"].append(d)
+    with pytest.raises(sigma.TreeError, match="inside itself"):
+        sigma.Tree.from_dict(d)
+
+    class Index:
+        """An id whose `__index__` changes the node being read."""
+
+        def __index__(self) -> int:
+            node["zz"] = 1
+            return 5
+
+    node: Dict[str, Any] = {"p": Index()}
+    with pytest.raises(sigma.TreeError, match="primitive id"):
+        sigma.Tree.from_dict(node)
+    with pytest.raises(sigma.TreeError, match="primitive id"):
+        sigma.Tree.from_dict({"p": True})
+
+
+def test_ints_python_will_not_write_or_read() -> None:
+    with pytest.raises(sigma.EncodeError, match="decimal text"):
+        sigma.dumps(10**5000)
+    huge = sigma.Tree.from_json("1" * 5000)
+    with pytest.raises(sigma.TreeError, match="5000 digits"):
+        huge.to_json_value()
+    with pytest.raises(sigma.TreeError):
+        sigma.loads(huge.encode())
+    assert huge.to_json() == "1" * 5000
+
+
+def test_containers_changed_by_a_collection_during_dumps() -> None:
+    """Only a garbage collection inside `dumps` (the text of an int past 64 bits allocates) can
+    run Python code during the walk; whatever that code does to the value, `dumps` gives valid
+    bytes or an EncodeError, never a panic."""
+    import gc
+
+    threshold = gc.get_threshold()
+    target = {f"k{i}": 2**70 + i for i in range(50)}
+    items = [2**70] * 10 + [[1]]
+
+    class GrowsTheDict:
+        def __del__(self) -> None:
+            target[f"new{id(self)}"] = 1
+
+    class CutsTheList:
+        def __del__(self) -> None:
+            del items[5:]
+
+    def arm(kind: Any) -> None:
+        bomb = kind()
+        bomb.cycle = bomb  # freed only by the collector
+
+    try:
+        gc.set_threshold(1)
+        for value, kind in ((target, GrowsTheDict), (items, CutsTheList)):
+            arm(kind)
+            try:
+                data = sigma.dumps(value)
+            except sigma.EncodeError as error:
+                assert "changed" in str(error)
+            else:
+                assert isinstance(sigma.loads(data), (dict, list))
+    finally:
+        gc.set_threshold(*threshold)
+        gc.collect()

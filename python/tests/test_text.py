@@ -438,6 +438,9 @@ def test_word_vector_analogies() -> None:
         vectors.analogy("king", "queen", "dog")
     with pytest.raises(ValueError):
         vectors.analogy("king", "queen", "man", method="3cosdiv")  # type: ignore[arg-type]
+    # A k beyond the vocabulary asks for no more than every word (not k slots of memory).
+    assert vectors.analogy("king", "queen", "man", k=10**10).answer.word == "woman"
+    assert len(vectors.analogy("king", "queen", "man", k=2**62).candidates) == 1
 
 
 def test_word_vector_files(tmp_path: Path) -> None:

@@ -225,7 +225,8 @@ impl WordVectors {
         let (rb, vb) = lookup(Term::B, b)?;
         let (rc, vc) = lookup(Term::C, c)?;
         let dot = |x: &[f32], y: &[f32]| x.iter().zip(y).map(|(p, q)| p * q).sum::<f32>();
-        let k = k.max(1);
+        // At most every word can be a candidate: a larger `k` (from anywhere) asks for nothing more.
+        let k = k.clamp(1, self.len().max(1));
         // The k best, kept sorted: best first, ties in file order.
         let mut best: Vec<(f32, usize)> = Vec::with_capacity(k + 1);
         for (row, v) in self.data.chunks_exact(self.dims.max(1)).enumerate() {

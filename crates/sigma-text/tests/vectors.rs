@@ -138,6 +138,18 @@ fn every_format_gives_the_answers_the_geometry_holds() {
 }
 
 #[test]
+fn a_huge_k_asks_for_no_more_than_every_word() {
+    let vectors = WordVectors::from_bytes(&word2vec_binary(&vectors()), None).unwrap();
+    let (a, b, c, d) = ANALOGIES[0];
+    for k in [usize::MAX, 1 << 40, 1_000] {
+        let found = vectors.analogy(a, b, c, AnalogyMethod::CosAdd, k).unwrap();
+        assert_eq!(found.answer.word, d);
+        // Every word but the three asked about (62 in all).
+        assert_eq!(found.runners_up.len(), 62 - 3 - 1, "k = {k}");
+    }
+}
+
+#[test]
 fn words_are_found_as_given_or_in_lower_case_and_unknown_ones_are_named() {
     let vectors = WordVectors::from_bytes(&text(&vectors(), false, false), None).unwrap();
     assert!(vectors.vector("KING").is_some());
