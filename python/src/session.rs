@@ -192,23 +192,29 @@ impl DecoderState {
     fn decode_available(&mut self) -> Result<Vec<Tree>, Error> {
         let decoder = match &mut self.decoder {
             Some(decoder) => decoder,
-            None => match sigma_codec::session::SessionDecoder::new(
-                &self.stream,
-                self.limits,
-                self.codebook.clone(),
-            ) {
-                Ok(decoder) => self.decoder.insert(decoder),
+            None => match sigma_glyph::session::read_header(&self.stream) {
+                // The rest of the header is still to come.
                 Err(e) if cut_short(&e) => return Ok(Vec::new()),
-                Err(e) => return Err(e),
+                _ => self.decoder.insert(sigma_codec::session::SessionDecoder::new(
+                    &self.stream,
+                    self.limits,
+                    self.codebook.clone(),
+                )?),
             },
         };
         let mut trees = Vec::new();
-        while let Some(frame) = decoder.next_frame(&self.stream) {
-            match frame {
-                Ok(frame) => trees.push(frame.tree),
-                // The rest of the frame is still to come; the decoder stays where it was.
-                Err(e) if cut_short(&e) => break,
-                Err(e) => return Err(e),
+        while decoder.offset() < self.stream.len() {
+            // Whether the next frame has all arrived is the frame reader's to say: any error
+            // from decoding a whole frame is an error, even one about bytes running out.
+            if let Err(e) = sigma_glyph::session::read_frame(&self.stream, decoder.offset())
+                && cut_short(&e)
+            {
+                break;
+            }
+            match decoder.next_frame(&self.stream) {
+                Some(Ok(frame)) => trees.push(frame.tree),
+                Some(Err(e)) => return Err(e),
+                None => break,
             }
         }
         Ok(trees)
@@ -216,14 +222,8 @@ impl DecoderState {
 }
 
 /// Whether `error` says only that the bytes end too soon.
-fn cut_short(error: &Error) -> bool {
-    match error {
-        Error::Frame { source, .. } => cut_short(source),
-        Error::Glyph(glyph) => {
-            matches!(glyph, sigma_glyph::Error::UnexpectedEnd { .. } | sigma_glyph::Error::TooShort { .. })
-        }
-        _ => false,
-    }
+fn cut_short(error: &sigma_glyph::Error) -> bool {
+    matches!(error, sigma_glyph::Error::UnexpectedEnd { .. } | sigma_glyph::Error::TooShort { .. })
 }
 
 #[pymethods]
