@@ -619,16 +619,16 @@ fn node_fields<'py>(dict: &Bound<'py, PyDict>) -> Result<Fields<'py>, String> {
     for (key, item) in dict.iter() {
         let key =
             key.cast_into::<PyString>().map_err(|_| "node keys are \"p\", \"v\" and \"c\"".to_owned())?;
-        let key = key.to_cow().map_err(|e| e.to_string())?;
-        match &*key {
+        let key = utf8(&key).map_err(|e| e.to_string())?;
+        match key {
             "p" => {
                 // An exact int (not a bool, nor an object whose `__index__` could run code).
                 let id = item.is_exact_instance_of::<PyInt>().then(|| item.extract::<u8>().ok()).flatten();
                 primitive = Some(if let Some(id) = id {
                     Primitive::new(id)
                 } else if let Ok(name) = item.cast::<PyString>() {
-                    let name = name.to_cow().map_err(|e| e.to_string())?;
-                    Primitive::from_name(&name)
+                    let name = utf8(name).map_err(|e| e.to_string())?;
+                    Primitive::from_name(name)
                         .ok_or_else(|| format!("\"p\": unknown primitive name {name:?}"))?
                 } else {
                     return Err("\"p\" is a primitive id 0-255 or a primitive name".to_owned());
@@ -663,19 +663,20 @@ fn tree_error(stack: &[(Bound<'_, PyList>, usize)], message: String, path: &mut 
 
 /// The tree dict of `tree` (`None` for an empty tree).
 pub(crate) fn tree_to_dict<'py>(py: Python<'py>, tree: &Tree) -> PyResult<Bound<'py, PyAny>> {
-    let p = PyString::new(py, "p");
-    let v = PyString::new(py, "v");
-    let c = PyString::new(py, "c");
+    // Made once per interpreter, hashed once.
+    let p = pyo3::intern!(py, "p");
+    let v = pyo3::intern!(py, "v");
+    let c = pyo3::intern!(py, "c");
     let mut stack: Vec<Bound<'py, PyList>> = Vec::new();
     let mut root = None;
     for event in tree.events() {
         match event {
             Event::Enter(node) => {
                 let dict = PyDict::new(py);
-                dict.set_item(&p, node.primitive().id())?;
-                dict.set_item(&v, node.value())?;
+                dict.set_item(p, node.primitive().id())?;
+                dict.set_item(v, node.value())?;
                 let children = PyList::empty(py);
-                dict.set_item(&c, &children)?;
+                dict.set_item(c, &children)?;
                 match stack.last() {
                     Some(parent) => parent.append(&dict)?,
                     None => root = Some(dict.into_any()),
