@@ -100,6 +100,7 @@ pub(crate) fn walk_value(value: &Bound<'_, PyAny>, sink: &mut impl Sink) -> PyRe
                 // Only Python code run by a garbage collection inside this walk (the text of an
                 // int past 64 bits allocates) could change the dict; pyo3's iterator would then
                 // panic, so it is asked for an item only while the dict is as it was.
+                // Once exhausted it is not asked again (it could meet keys added meanwhile).
                 if items.len() > 0 && dict.len() != *size {
                     return Err(errors::raise(
                         Kind::Encode,
@@ -107,9 +108,9 @@ pub(crate) fn walk_value(value: &Bound<'_, PyAny>, sink: &mut impl Sink) -> PyRe
                         None,
                     ));
                 }
-                if items.len() == 0 {
-                    // Exhausted (asking again could meet keys added meanwhile).
-                } else if let Some((key, member)) = items.next() {
+                if items.len() > 0
+                    && let Some((key, member)) = items.next()
+                {
                     let key = key.cast_into::<PyString>().map_err(|e| {
                         errors::raise(
                             Kind::UnsupportedType,
@@ -264,10 +265,8 @@ pub(crate) fn float_text(value: f64, text: &mut String) -> PyResult<()> {
         text.push_str(shortest);
         return Ok(());
     }
-    let (negative, unsigned) = match shortest.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, shortest),
-    };
+    // What is left is exponent notation for Python: ryu's own (decimal points past 16 or below
+    // -4) and `0.0000…` (point -4), written `d.ddde-05`.
     let (mantissa, exponent) = match unsigned.split_once('e') {
         Some((m, e)) => (m, e.parse::<i32>().map_err(|_| unexpected_float(shortest))?),
         None => (unsigned, 0),
@@ -275,58 +274,28 @@ pub(crate) fn float_text(value: f64, text: &mut String) -> PyResult<()> {
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     // The significant digits (at most 17, ryu's shortest), and where the decimal point falls
     // among them: value = 0.d1d2… × 10^point.
-    let mut digits = [0u8; 40];
-    let mut count = 0;
-    let mut leading = 0;
-    for &d in int_part.as_bytes().iter().chain(frac_part.as_bytes()) {
-        if count == 0 && d == b'0' {
-            leading += 1;
-        } else if let Some(slot) = digits.get_mut(count) {
-            *slot = d;
-            count += 1;
-        }
-    }
-    while count > 0 && digits[count - 1] == b'0' {
-        count -= 1;
-    }
-    let digits = std::str::from_utf8(&digits[..count]).map_err(|_| unexpected_float(shortest))?;
-    if negative {
+    let leading = int_part.bytes().chain(frac_part.bytes()).take_while(|&d| d == b'0').count();
+    let significant = mantissa.trim_start_matches(['0', '.']).replace('.', "");
+    let significant = significant.trim_end_matches('0');
+    let point = int_part.len() as i32 - leading as i32 + exponent;
+    let Some((first, rest)) = significant.split_at_checked(1) else {
+        return Err(unexpected_float(shortest)); // zero took the path above
+    };
+    debug_assert!(!(-3..=16).contains(&point), "Python writes this float positionally");
+    if shortest.starts_with('-') {
         text.push('-');
     }
-    if digits.is_empty() {
-        text.push_str("0.0");
-        return Ok(());
+    text.push_str(first);
+    if !rest.is_empty() {
+        text.push('.');
+        text.push_str(rest);
     }
-    let point = int_part.len() as i32 - leading + exponent;
-    if (-3..=16).contains(&point) {
-        if point <= 0 {
-            text.push_str("0.");
-            text.extend(std::iter::repeat_n('0', point.unsigned_abs() as usize));
-            text.push_str(digits);
-        } else if point as usize >= digits.len() {
-            text.push_str(digits);
-            text.extend(std::iter::repeat_n('0', point as usize - digits.len()));
-            text.push_str(".0");
-        } else {
-            let (whole, fraction) = digits.split_at(point as usize);
-            text.push_str(whole);
-            text.push('.');
-            text.push_str(fraction);
-        }
-    } else {
-        let (first, rest) = digits.split_at(1);
-        text.push_str(first);
-        if !rest.is_empty() {
-            text.push('.');
-            text.push_str(rest);
-        }
-        let e = point - 1;
-        text.push_str(if e < 0 { "e-" } else { "e+" });
-        if e.abs() < 10 {
-            text.push('0');
-        }
-        text.push_str(itoa::Buffer::new().format(e.abs()));
+    let e = point - 1;
+    text.push_str(if e < 0 { "e-" } else { "e+" });
+    if e.abs() < 10 {
+        text.push('0');
     }
+    text.push_str(itoa::Buffer::new().format(e.abs()));
     Ok(())
 }
 
@@ -525,7 +494,9 @@ fn number<'py>(py: Python<'py>, text: &str) -> PyResult<Option<Bound<'py, PyAny>
 }
 
 /// Whether `b` is one JSON number (RFC 8259: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`),
-/// and if so whether it is integral (no fraction, no exponent).
+/// and if so whether it is integral (no fraction, no exponent). `sigma_tree::json::is_json_number`
+/// answers the first question by running the whole JSON reader: with it, `loads` of canada.json
+/// (111,000 numbers) took 12% more instructions (callgrind, 219 against 196 million a call).
 fn json_number(b: &[u8]) -> Option<bool> {
     let digits = |b: &[u8], at: usize| b[at..].iter().take_while(|c| c.is_ascii_digit()).count();
     let mut at = usize::from(b.first() == Some(&b'-'));

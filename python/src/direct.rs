@@ -49,23 +49,21 @@ fn full_code(primitive: Primitive) -> u8 {
 }
 
 /// Writes the v2 message of the JSON value `value` into `buf` (cleared first), using `tags` as
-/// scratch. Returns where in `buf` the message starts, or `None` if the value is too small for a
-/// palette (then the caller encodes its tree).
-pub(crate) fn write_v2(
+/// scratch, and returns it (a tail of `buf`); `None` if the value is too small for a palette
+/// (then the caller encodes its tree).
+pub(crate) fn write_v2<'b>(
     value: &Bound<'_, PyAny>,
-    buf: &mut Vec<u8>,
+    buf: &'b mut Vec<u8>,
     tags: &mut Vec<usize>,
-) -> PyResult<Option<usize>> {
+) -> PyResult<Option<&'b [u8]>> {
     buf.clear();
     tags.clear();
-    let mut all = PrimitiveSet::new();
-    for primitive in JSON {
-        all.insert(primitive);
-    }
-    let coding = choose_coding(&all, u64::MAX);
-    debug_assert!(matches!(coding, PrimitiveCoding::Palette(_)), "seven primitives make a palette");
+    let internal = |what: &str| errors::raise(errors::Kind::Encode, format!("internal error: {what}"), None);
+    let PrimitiveCoding::Palette(full) = choose_coding(&primitive_set(FULL_PALETTE), u64::MAX) else {
+        return Err(internal("seven primitives make no palette"));
+    };
     let mut sink = WireSink {
-        writer: Writer::new(buf, &coding),
+        writer: Writer::new(buf, &PrimitiveCoding::Palette(full)),
         at: FULL_HEADER,
         tags,
         used: 0,
@@ -77,7 +75,7 @@ pub(crate) fn write_v2(
     walk_value(value, &mut sink)?;
     let WireSink { used, last_children, childless, open, .. } = sink;
     if !open.is_empty() {
-        return Err(errors::raise(errors::Kind::Encode, "internal error: nodes left open", None));
+        return Err(internal("nodes left open"));
     }
     // The structure flags as the walk found it to be (see `WireSink::close`).
     for at in last_children {
@@ -90,25 +88,19 @@ pub(crate) fn write_v2(
             *tag &= !HAS_CHILDREN;
         }
     }
-    let nodes = tags.len() as u64;
-    let k = used.count_ones() as usize;
-    if nodes <= 1 + k as u64 {
+    // The format's own rule, on the primitives used: a palette, or none for so few nodes.
+    let PrimitiveCoding::Palette(palette) = choose_coding(&primitive_set(used), tags.len() as u64) else {
         return Ok(None);
-    }
-    // Renumber: code `c` of the full palette becomes its rank among the codes used.
-    let mut ids = [0u8; JSON.len()];
-    let mut renumber = [0u8; JSON.len()];
-    let mut rank = 0;
-    for (code, primitive) in JSON.iter().enumerate() {
-        if used & (1 << code) != 0 {
-            if let (Some(id), Some(new)) = (ids.get_mut(rank), renumber.get_mut(code)) {
-                *id = primitive.id();
-                *new = rank as u8;
-            }
-            rank += 1;
+    };
+    let ids = palette.ids();
+    if ids.len() < JSON.len() {
+        // Renumber: code `c` of the full palette becomes the used primitive's place in `ids`.
+        let mut renumber = [0u8; JSON.len()];
+        for (new, old) in renumber.iter_mut().zip(JSON) {
+            // An unused primitive's code is in no tag; if it were, the escape code it gets here
+            // would make the message fail to decode rather than decode wrong.
+            *new = ids.iter().position(|&id| id == old.id()).map_or(CODE_MASK, |p| p as u8);
         }
-    }
-    if k < JSON.len() {
         for &at in tags.iter() {
             // Every offset is a tag this writer wrote, with a code of the full palette.
             if let Some(tag) = buf.get_mut(at) {
@@ -118,18 +110,28 @@ pub(crate) fn write_v2(
             }
         }
     }
-    let start = FULL_HEADER - (2 + k);
-    let header = [FORMAT_BYTE | PALETTE_FLAG, k as u8];
-    let internal =
-        || errors::raise(errors::Kind::Encode, "internal error: the message lost its header", None);
-    let used_ids = ids.get(..k).ok_or_else(internal)?;
-    let front = buf.get_mut(start..FULL_HEADER).ok_or_else(internal)?;
-    let (format, palette) = front.split_at_mut(2);
-    format.copy_from_slice(&header);
-    palette.copy_from_slice(used_ids);
-    let crc = crc32c(buf.get(start..).ok_or_else(internal)?);
+    let start = FULL_HEADER - (2 + ids.len());
+    let front = buf.get_mut(start..FULL_HEADER).ok_or_else(|| internal("the message lost its header"))?;
+    let (format, palette_bytes) = front.split_at_mut(2);
+    format.copy_from_slice(&[FORMAT_BYTE | PALETTE_FLAG, ids.len() as u8]);
+    palette_bytes.copy_from_slice(ids);
+    let crc = crc32c(buf.get(start..).ok_or_else(|| internal("the message lost its header"))?);
     buf.extend_from_slice(&crc.to_be_bytes());
-    Ok(Some(start))
+    Ok(buf.get(start..))
+}
+
+/// Every code of the full palette.
+const FULL_PALETTE: u32 = (1 << JSON.len()) - 1;
+
+/// The primitives whose full-palette codes are the bits of `codes`.
+fn primitive_set(codes: u32) -> PrimitiveSet {
+    let mut set = PrimitiveSet::new();
+    for (code, primitive) in JSON.into_iter().enumerate() {
+        if codes & (1 << code) != 0 {
+            set.insert(primitive);
+        }
+    }
+    set
 }
 
 /// The sink that writes nodes as v2 bytes.

@@ -49,9 +49,20 @@ impl PyTree {
     }
 }
 
+/// Runs `work` with the GIL released if `large` (below that, releasing and taking the GIL back
+/// costs more than it frees).
+pub(crate) fn detached_if<T: Send>(py: Python<'_>, large: bool, work: impl FnOnce() -> T + Send) -> T {
+    if large { py.detach(work) } else { work() }
+}
+
+/// Whether encoding `tree` is worth releasing the GIL for.
+pub(crate) fn large_tree(tree: &Tree) -> bool {
+    tree.value_bytes() + tree.node_count() * 4 >= RELEASE_GIL_BYTES
+}
+
 /// Builds a tree with `fill`.
 pub(crate) fn build_tree(fill: impl FnOnce(&mut RawBuilder) -> PyResult<()>) -> PyResult<Tree> {
-    let mut builder = RawBuilder::reuse(Tree::new(), BuilderStack::default());
+    let mut builder = RawBuilder::default();
     fill(&mut builder)?;
     builder.finish().map_err(errors::tree)
 }
@@ -76,14 +87,9 @@ impl PyTree {
     /// The tree of a JSON document's text (numbers keep their exact text).
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<PyTree> {
-        let owned;
-        let text = if text.len() >= RELEASE_GIL_BYTES {
-            owned = text.to_owned();
-            return py.detach(|| Tree::from_json_document(&owned)).map(PyTree::new).map_err(errors::tree);
-        } else {
-            text
-        };
-        Tree::from_json_document(text).map(PyTree::new).map_err(errors::tree)
+        detached_if(py, text.len() >= RELEASE_GIL_BYTES, || Tree::from_json_document(text))
+            .map(PyTree::new)
+            .map_err(errors::tree)
     }
 
     /// The tree of its tree JSON text (`{"p":16,"v":"calculate","c":[...]}`).
@@ -434,16 +440,20 @@ fn encode_tree<'py>(
     compact: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let wire = wire(format, compact)?;
-    with_scratch(|scratch| {
-        let Scratch { out, plain, compact, .. } = scratch;
-        let done = if tree.value_bytes() + tree.node_count() * 4 >= RELEASE_GIL_BYTES {
-            py.detach(|| encode_wire(tree, wire, out, plain, compact))
-        } else {
-            encode_wire(tree, wire, out, plain, compact)
-        };
-        done.map_err(|e| errors::codec(e, Side::Encode))?;
-        Ok(PyBytes::new(py, out))
-    })
+    with_scratch(|scratch| write_tree(py, tree, wire, scratch))
+}
+
+/// `tree`'s bytes in `wire`, written with the scratch's encoders and buffer.
+fn write_tree<'py>(
+    py: Python<'py>,
+    tree: &Tree,
+    wire: Wire,
+    scratch: &mut Scratch,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let Scratch { out, plain, compact, .. } = scratch;
+    detached_if(py, large_tree(tree), || encode_wire(tree, wire, out, plain, compact))
+        .map_err(|e| errors::codec(e, Side::Encode))?;
+    Ok(PyBytes::new(py, out))
 }
 
 /// Encodes a `Tree`, or the tree of any JSON value, as format v2 (the default), compact v2
@@ -475,30 +485,22 @@ fn dumps<'py>(
     let wire = wire(format, compact)?;
     with_scratch(|scratch| {
         if let Wire::V2 = wire
-            && let Some(start) = direct::write_v2(value, &mut scratch.out, &mut scratch.tags)?
+            && let Some(message) = direct::write_v2(value, &mut scratch.out, &mut scratch.tags)?
         {
-            // `write_v2` returns an offset inside the message it wrote.
-            let message = scratch.out.get(start..);
-            debug_assert!(message.is_some(), "the message starts inside the buffer");
-            return Ok(PyBytes::new(py, message.unwrap_or_default()));
+            return Ok(PyBytes::new(py, message));
         }
-        let tree = std::mem::take(&mut scratch.tree);
-        let stack = std::mem::take(&mut scratch.stack);
-        let mut builder = RawBuilder::reuse(tree, stack);
+        let mut builder =
+            RawBuilder::reuse(std::mem::take(&mut scratch.tree), std::mem::take(&mut scratch.stack));
         let filled = convert::value_into(value, &mut builder);
         if let Err(e) = filled {
             (scratch.tree, scratch.stack) = builder.into_parts();
             return Err(e);
         }
         builder.finish_into(&mut scratch.tree, &mut scratch.stack).map_err(errors::tree)?;
-        let Scratch { tree, out, plain, compact, .. } = scratch;
-        let done = if tree.value_bytes() + tree.node_count() * 4 >= RELEASE_GIL_BYTES {
-            py.detach(|| encode_wire(tree, wire, out, plain, compact))
-        } else {
-            encode_wire(tree, wire, out, plain, compact)
-        };
-        let bytes = done.map(|()| PyBytes::new(py, out));
-        bytes.map_err(|e| errors::codec(e, Side::Encode))
+        let tree = std::mem::take(&mut scratch.tree);
+        let bytes = write_tree(py, &tree, wire, scratch);
+        scratch.tree = tree;
+        bytes
     })
 }
 
@@ -511,12 +513,11 @@ fn decode_bytes(
     limits: &DecodeLimits,
     decoder: &mut sigma_codec::v2::Decoder,
 ) -> PyResult<()> {
-    let mut run = || match sigma_codec::detect(data)? {
+    detached_if(py, data.len() >= RELEASE_GIL_BYTES, || match sigma_codec::detect(data)? {
         Format::V2 => decoder.decode_into(data, tree),
         _ => sigma_codec::decode_into(data, tree, limits),
-    };
-    let done = if data.len() >= RELEASE_GIL_BYTES { py.detach(run) } else { run() };
-    done.map_err(|e| errors::codec(e, Side::Decode))
+    })
+    .map_err(|e| errors::codec(e, Side::Decode))
 }
 
 /// Decodes one tree from v1, v2 or compact v2 bytes (told apart by the first byte), within

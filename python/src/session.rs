@@ -14,7 +14,7 @@ use sigma_codec::{DecodeLimits, Error};
 use sigma_tree::Tree;
 
 use crate::errors::{self, Kind, Side};
-use crate::{PyLimits, PyTree, RELEASE_GIL_BYTES, build_tree, convert, limits_of};
+use crate::{PyLimits, PyTree, RELEASE_GIL_BYTES, build_tree, convert, detached_if, large_tree, limits_of};
 
 /// A learned codebook: the subtree patterns, byte sample and zstd dictionary that make a
 /// session's first messages as small as its later ones. Both ends of a session must use the same
@@ -151,16 +151,23 @@ impl PySessionEncoder {
 
     /// The next frame: `message` (a `Tree` or a JSON value) as bytes.
     fn encode<'py>(&self, py: Python<'py>, message: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
-        let tree = message_tree(message)?;
-        let large = tree.value_bytes() + tree.node_count() * 4 >= RELEASE_GIL_BYTES;
+        // A `Tree` is encoded where it is; a JSON value's tree is built first.
+        let built;
+        let tree = match message.cast::<PyTree>() {
+            Ok(tree) => &tree.get().tree,
+            Err(_) => {
+                built = build_tree(|b| convert::value_into(message, b))?;
+                &built
+            }
+        };
         let mut out = Vec::new();
-        let mut encode = || {
+        detached_if(py, large_tree(tree), || {
             let mut state = locked(&self.inner);
-            state.encoder.encode_into(&tree, &mut out)?;
+            state.encoder.encode_into(tree, &mut out)?;
             state.messages += 1;
             Ok::<(), Error>(())
-        };
-        if large { py.detach(encode) } else { encode() }.map_err(|e| errors::codec(e, Side::Encode))?;
+        })
+        .map_err(|e| errors::codec(e, Side::Encode))?;
         Ok(PyBytes::new(py, &out))
     }
 
@@ -245,13 +252,12 @@ impl PySessionDecoder {
     /// in order. A damaged or out-of-order frame is a `SessionError` or `DecodeError` naming its
     /// offset in the stream.
     fn feed(&self, py: Python<'_>, data: PyBackedBytes) -> PyResult<Vec<PyTree>> {
-        let decode = || {
+        let trees = detached_if(py, data.len() >= RELEASE_GIL_BYTES, || {
             let mut state = locked(&self.inner);
             state.stream.extend_from_slice(&data);
             state.decode_available()
-        };
-        let trees = if data.len() >= RELEASE_GIL_BYTES { py.detach(decode) } else { decode() }
-            .map_err(|e| errors::codec(e, Side::Decode))?;
+        })
+        .map_err(|e| errors::codec(e, Side::Decode))?;
         Ok(trees.into_iter().map(PyTree::new).collect())
     }
 

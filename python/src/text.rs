@@ -44,7 +44,7 @@ fn vector_error(error: VectorError) -> PyErr {
 
 /// Runs `f` with the GIL released when `len` is large enough to pay for it.
 fn maybe_detached<T: Send>(py: Python<'_>, len: usize, f: impl FnOnce() -> T + Send) -> T {
-    if len >= RELEASE_GIL_BYTES { py.detach(f) } else { f() }
+    crate::detached_if(py, len >= RELEASE_GIL_BYTES, f)
 }
 
 /// The code-point offsets of the byte offsets `bytes` of `text`: for each, how many characters
